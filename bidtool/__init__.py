@@ -1,0 +1,1 @@
+"""bidtool: bid assessment for the Transformation Challenge Award."""

@@ -1,0 +1,293 @@
+"""The bidtool command line: appraise, check and rank bids from plain files."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from bidtool.core.appraisal import ILLUSTRATIVE_OPTIMISM_BIAS, Appraisal, CaseAppraisal, Payback, appraise
+from bidtool.core.bid import Bid
+from bidtool.core.checks import Finding, check_bid, has_errors
+from bidtool.core.errors import BidToolError, InvalidInput, Problem
+from bidtool.core.money import MoneyError, format_pence, parse_pounds, to_pence
+from bidtool.core.ranking import rank_bids
+from bidtool.core.scheme import Scheme
+from bidtool.core.scoring import score_bid, suggest_scores
+from bidtool.core.summary import appraisal_summary, findings_summary, ranking_summary
+from bidtool.core.years import year_label
+from bidtool.files import dump_json, load_bid, load_scheme, load_scores
+
+EXIT_BAD_INPUT = 2
+EXIT_CHECK_ERRORS = 1
+
+FileArgument = click.Path(path_type=Path, dir_okay=False)
+
+
+def reports_bad_input(command: Callable) -> Callable:
+    """Turn bad input into one line per problem on stderr and exit status 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except InvalidInput as error:
+            for problem in error.problems:
+                click.echo(f"error: {problem}", err=True)
+        except BidToolError as error:
+            click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+
+    return wrapper
+
+
+def _pot(value: str | None) -> int | None:
+    if value is None:
+        return None
+    try:
+        pot = parse_pounds(value)
+    except MoneyError as error:
+        raise InvalidInput([Problem("--pot", str(error))]) from None
+    if pot < 0:
+        raise InvalidInput([Problem("--pot", "must not be negative")])
+    return pot
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Appraise, check, score and rank Transformation Challenge Award bids."""
+
+
+def _appraise(bid: Bid, scheme: Scheme | None) -> Appraisal:
+    return appraise(bid, scheme.optimism_bias if scheme else ILLUSTRATIVE_OPTIMISM_BIAS)
+
+
+@main.command("appraise")
+@click.argument("bid_file", type=FileArgument)
+@click.option("--scheme", "scheme_file", type=FileArgument, help="Scheme whose optimism-bias table applies.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
+@reports_bad_input
+def appraise_command(bid_file: Path, scheme_file: Path | None, as_json: bool) -> None:
+    """Appraise a bid: NPV, BCR, ROI, payback and value for money, before and after optimism bias."""
+    scheme = load_scheme(scheme_file) if scheme_file else None
+    bid = load_bid(bid_file)
+    appraisal = _appraise(bid, scheme)
+    findings = check_bid(bid, scheme)
+    if as_json:
+        click.echo(dump_json(appraisal_summary(appraisal, findings)))
+        return
+    click.echo(_appraisal_table(bid, appraisal))
+    click.echo(_findings_text(findings))
+
+
+@main.command("check")
+@click.argument("bid_file", type=FileArgument)
+@click.option("--scheme", "scheme_file", type=FileArgument, help="Scheme whose criteria and rules apply.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
+@reports_bad_input
+def check_command(bid_file: Path, scheme_file: Path | None, as_json: bool) -> None:
+    """Self-check a bid; exit 1 when it has errors (warnings alone pass)."""
+    scheme = load_scheme(scheme_file) if scheme_file else None
+    bid = load_bid(bid_file)
+    findings = check_bid(bid, scheme)
+    suggestions = suggest_scores(scheme, bid, _appraise(bid, scheme)) if scheme else []
+    if as_json:
+        click.echo(
+            dump_json(
+                {
+                    "reference": bid.reference,
+                    "ok": not has_errors(findings),
+                    "checks": findings_summary(findings),
+                    "suggested_scores": [
+                        {
+                            "criterion": s.criterion,
+                            "indicator": s.indicator.value,
+                            "score": s.score,
+                            "basis": s.basis,
+                        }
+                        for s in suggestions
+                    ],
+                }
+            )
+        )
+    else:
+        click.echo(f"{bid.reference}  {bid.title}")
+        click.echo(_findings_text(findings))
+        for s in suggestions:
+            name = scheme.criterion(s.criterion).name
+            shown = "none" if s.score is None else f"{s.score} ({scheme.scale.labels[s.score]})"
+            click.echo(f"Suggested score for {name}: {shown} - {s.basis}. The assessor decides.")
+    if has_errors(findings):
+        sys.exit(EXIT_CHECK_ERRORS)
+
+
+@main.command("validate-scheme")
+@click.argument("scheme_file", type=FileArgument)
+@reports_bad_input
+def validate_scheme_command(scheme_file: Path) -> None:
+    """Check a scheme file and summarise it in one line."""
+    scheme = load_scheme(scheme_file)
+    gates = sum(c.gate_min_score is not None for c in scheme.criteria) + (scheme.vfm_gate is not None)
+    click.echo(
+        f"{scheme_file}: scheme {scheme.id!r} is valid: {len(scheme.criteria)} criteria, "
+        f"scale {scheme.scale.min} to {scheme.scale.max}, {gates} gate{'s' if gates != 1 else ''}, "
+        f"tie-breaks {', '.join(map(str, scheme.tie_breaks)) or 'none'}"
+    )
+
+
+@main.command("rank")
+@click.option("--scheme", "scheme_file", type=FileArgument, required=True, help="The scheme file.")
+@click.option("--scores", "scores_file", type=FileArgument, required=True, help="The scores CSV.")
+@click.argument("bid_files", type=FileArgument, nargs=-1, required=True)
+@click.option("--pot", help="Money available, in pounds: draws the funding line.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV, one row per bid.")
+@reports_bad_input
+def rank_command(
+    scheme_file: Path,
+    scores_file: Path,
+    bid_files: tuple[Path, ...],
+    pot: str | None,
+    as_json: bool,
+    as_csv: bool,
+) -> None:
+    """Rank bids by their weighted scores and draw the funding line against a pot."""
+    if as_json and as_csv:
+        raise InvalidInput([Problem("--json/--csv", "choose one output format, not both")])
+    pot_pence = _pot(pot)
+    scheme = load_scheme(scheme_file)
+    bids = _load_bids(bid_files)
+    scores = load_scores(scores_file, scheme, {b.reference for b in bids})
+    scored = [score_bid(scheme, bid, _appraise(bid, scheme), scores) for bid in bids]
+    summary = ranking_summary(rank_bids(scheme, scored, pot_pence))
+    if as_json:
+        click.echo(dump_json(summary))
+    elif as_csv:
+        click.echo(_ranking_csv(scheme, summary), nl=False)
+    else:
+        click.echo(_ranking_table(scheme, summary))
+
+
+def _load_bids(paths: tuple[Path, ...]) -> list[Bid]:
+    bids, problems, seen = [], [], {}
+    for path in paths:
+        try:
+            bid = load_bid(path)
+        except InvalidInput as error:
+            problems.extend(error.problems)
+            continue
+        if bid.reference in seen:
+            problems.append(
+                Problem(str(path), f"reference {bid.reference!r} is also used by {seen[bid.reference]}")
+            )
+        seen[bid.reference] = path
+        bids.append(bid)
+    if problems:
+        raise InvalidInput(problems)
+    return bids
+
+
+def _ratio(value) -> str:
+    return "n/a" if value is None else f"{value:.2f}"
+
+
+def _payback_text(case: CaseAppraisal) -> str:
+    if case.payback is Payback.PAID_BACK:
+        return year_label(case.payback_year)
+    return "no costs" if case.payback is Payback.NOT_APPLICABLE else "not within the bid's years"
+
+
+def _appraisal_table(bid: Bid, appraisal: Appraisal) -> str:
+    cases = [appraisal.prudent, appraisal.adjusted] + ([appraisal.high] if appraisal.high else [])
+    headings = ["Prudent", f"After {appraisal.optimism_bias_percent}% optimism bias"] + (
+        ["High case"] if appraisal.high else []
+    )
+    lines = [
+        ("Total costs", lambda c: format_pence(c.total_costs)),
+        ("Total savings", lambda c: format_pence(c.total_savings)),
+        ("Present value of costs", lambda c: format_pence(c.pv_costs)),
+        ("Present value of benefits", lambda c: format_pence(c.pv_benefits)),
+        ("Net present value", lambda c: format_pence(c.npv)),
+        ("Benefit-cost ratio", lambda c: _ratio(c.bcr)),
+        ("Return on investment", lambda c: _ratio(c.roi)),
+        ("Payback year", _payback_text),
+        ("Value for money", lambda c: c.vfm_category.label if c.vfm_category else "n/a (no costs)"),
+        ("Savings per £1 of award", lambda c: _ratio(c.savings_per_pound)),
+        ("Match-funding share", lambda c: "n/a" if c.match_share is None else f"{c.match_share:.0%}"),
+    ]
+    grade = f"grade {appraisal.confidence_grade}" + (" (none given)" if appraisal.grade_assumed else "")
+    rows = [["", *headings]] + [[label, *(show(c) for c in cases)] for label, show in lines]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    table = "\n".join(
+        "  ".join(
+            cell.ljust(w) if i == 0 else cell.rjust(w)
+            for i, (cell, w) in enumerate(zip(r, widths, strict=True))
+        )
+        for r in rows
+    )
+    return (
+        f"{bid.reference}  {bid.title}\n"
+        f"Award sought {format_pence(bid.award_sought)}; savings confidence {grade}\n\n{table}\n"
+    )
+
+
+def _findings_text(findings: list[Finding]) -> str:
+    if not findings:
+        return "Checks: no problems found."
+    errors = sum(f.severity.value == "error" for f in findings)
+    lines = [f"Checks: {errors} error(s), {len(findings) - errors} warning(s)"]
+    lines += [f"  {f.severity.value.upper():7} {f.code}: {f.message}" for f in findings]
+    return "\n".join(lines)
+
+
+def _money(value) -> str:
+    return "" if value is None else format_pence(to_pence(value))
+
+
+def _ranking_table(scheme: Scheme, summary: dict) -> str:
+    lines = []
+    for row in summary["bids"]:
+        score = "-" if row["weighted_score"] is None else f"{row['weighted_score']:.2f}"
+        funded = {True: "funded", False: "not funded", None: ""}[row["funded"]]
+        lines.append(
+            f"{row['rank']:>3}. {row['reference']:<10} {score:>6}  {_money(row['award_sought']):>12}  "
+            f"{_money(row['cumulative_award']):>12}  {row['status']:<10} {funded:<10} {row['title']}"
+        )
+        lines += [f"       - {reason}" for reason in row["reasons"]]
+    if summary["pot"] is not None:
+        lines.append(
+            f"Pot {_money(summary['pot'])}: used {_money(summary['pot_used'])}, "
+            f"left {_money(summary['pot_left'])}; "
+            f"first bid that did not fit: {summary['first_unfunded'] or 'none'}"
+        )
+    header = (
+        f"{'rank':>4} {'bid':<10} {'score':>6}  {'award':>12}  {'cumulative':>12}  "
+        f"{'status':<10} {'funding':<10} title"
+    )
+    return "\n".join([f"Ranking against {scheme.name}", header, *lines])
+
+
+def _ranking_csv(scheme: Scheme, summary: dict) -> str:
+    out = io.StringIO()
+    columns = ["rank", "reference", "title", "weighted_score"]
+    columns += [f"criterion:{c.id}" for c in scheme.criteria]
+    columns += ["status", "reasons", "award_sought", "cumulative_award", "funded"]
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    for row in summary["bids"]:
+        writer.writerow(
+            {
+                **{k: row[k] for k in ("rank", "reference", "title", "weighted_score", "status")},
+                **{f"criterion:{k}": v for k, v in row["criteria"].items()},
+                "reasons": "; ".join(row["reasons"]),
+                "award_sought": row["award_sought"],
+                "cumulative_award": row["cumulative_award"],
+                "funded": "" if row["funded"] is None else str(row["funded"]).lower(),
+            }
+        )
+    return out.getvalue()

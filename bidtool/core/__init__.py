@@ -1,0 +1,1 @@
+"""The pure core of bidtool: standard library only, no I/O frameworks."""

@@ -1,0 +1,179 @@
+"""Consistency checks of a bid: re-add what it states and report each difference plainly."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bidtool.core.bid import MONEY_FIELDS, SUMMARY, Bid
+from bidtool.core.money import format_pence
+from bidtool.core.scheme import Scheme
+from bidtool.core.years import year_label
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: Severity
+    message: str
+
+
+def check_bid(bid: Bid, scheme: Scheme | None = None) -> list[Finding]:
+    """Run every consistency check on a bid (and, given a scheme, the scheme's own rules)."""
+    findings = [
+        *_years(bid),
+        *_negative_amounts(bid),
+        *_award_costs(bid),
+        *_savings_ranges(bid),
+        *_savings_before_costs(bid),
+        *_partners(bid),
+        *_confidence(bid),
+        *_narrative(bid, scheme),
+    ]
+    if scheme is not None and scheme.max_award is not None and bid.award_sought > scheme.max_award:
+        findings.append(
+            Finding(
+                "award-above-maximum",
+                Severity.ERROR,
+                f"The award sought, {format_pence(bid.award_sought)}, is above the "
+                f"{scheme.name} maximum of {format_pence(scheme.max_award)}.",
+            )
+        )
+    return findings
+
+
+def has_errors(findings: list[Finding]) -> bool:
+    return any(f.severity is Severity.ERROR for f in findings)
+
+
+def _years(bid: Bid) -> Iterator[Finding]:
+    if not bid.years:
+        yield Finding("no-years", Severity.ERROR, "The bid has no financial years of costs and savings.")
+        return
+    for before, after in zip(bid.years, bid.years[1:], strict=False):
+        if after.year != before.year + 1:
+            gap = [year_label(y) for y in range(before.year + 1, after.year)]
+            yield Finding(
+                "years-not-contiguous",
+                Severity.ERROR,
+                f"The years jump from {year_label(before.year)} to {year_label(after.year)}: "
+                f"{', '.join(gap)} {'is' if len(gap) == 1 else 'are'} missing. "
+                "Add the missing years, with zeros where nothing happens.",
+            )
+
+
+def _negative_amounts(bid: Bid) -> Iterator[Finding]:
+    if bid.award_sought < 0:
+        yield Finding(
+            "negative-amount",
+            Severity.ERROR,
+            f"The award sought is {format_pence(bid.award_sought)}; it cannot be negative.",
+        )
+    for year in bid.years:
+        for name in MONEY_FIELDS:
+            amount = getattr(year, name)
+            if amount is not None and amount < 0:
+                yield Finding(
+                    "negative-amount",
+                    Severity.ERROR,
+                    f"{year_label(year.year)}: {name.replace('_', ' ')} is {format_pence(amount)}; "
+                    "amounts cannot be negative (enter costs and savings as positive figures).",
+                )
+
+
+def _award_costs(bid: Bid) -> Iterator[Finding]:
+    if bid.award_sought == 0:
+        yield Finding(
+            "no-award-sought",
+            Severity.ERROR,
+            "The bid states no award sought (£0). Enter the total amount asked for.",
+        )
+    total = sum(y.award_costs for y in bid.years)
+    if total != bid.award_sought:
+        by_year = ", ".join(f"{year_label(y.year)} {format_pence(y.award_costs)}" for y in bid.years)
+        difference = bid.award_sought - total
+        yield Finding(
+            "award-costs-mismatch",
+            Severity.ERROR,
+            f"The award costs by year add up to {format_pence(total)} ({by_year or 'no years'}) "
+            f"but the award sought is {format_pence(bid.award_sought)}: "
+            f"{format_pence(abs(difference))} {'unaccounted for' if difference > 0 else 'too much'} "
+            "in the years.",
+        )
+
+
+def _savings_ranges(bid: Bid) -> Iterator[Finding]:
+    for year in bid.years:
+        if year.savings_high is not None and year.savings_high < year.savings:
+            yield Finding(
+                "savings-high-below-prudent",
+                Severity.ERROR,
+                f"{year_label(year.year)}: the high savings estimate "
+                f"{format_pence(year.savings_high)} is below the prudent estimate "
+                f"{format_pence(year.savings)}.",
+            )
+
+
+def _savings_before_costs(bid: Bid) -> Iterator[Finding]:
+    first_cost = next((y.year for y in bid.years if y.costs > 0), None)
+    early = [y for y in bid.years if y.savings > 0 and (first_cost is None or y.year < first_cost)]
+    if not early:
+        return
+    claimed = ", ".join(f"{year_label(y.year)} {format_pence(y.savings)}" for y in early)
+    when = (
+        f"before any cost is incurred (the first costs are in {year_label(first_cost)})"
+        if first_cost is not None
+        else "but the bid states no costs at all"
+    )
+    yield Finding(
+        "savings-before-costs",
+        Severity.WARNING,
+        f"Savings are claimed {when}: {claimed}. Explain how they arise without spending.",
+    )
+
+
+def _partners(bid: Bid) -> Iterator[Finding]:
+    others = [p for p in bid.partners if p.name.casefold() != bid.lead_organisation.casefold()]
+    if not others:
+        yield Finding(
+            "no-partners",
+            Severity.ERROR,
+            f"The bid names no partner besides the lead organisation ({bid.lead_organisation}); "
+            "a collaboration bid needs at least one.",
+        )
+
+
+def _confidence(bid: Bid) -> Iterator[Finding]:
+    if bid.savings_confidence is None:
+        yield Finding(
+            "no-savings-confidence",
+            Severity.WARNING,
+            "No confidence grade is given for the savings, so they are treated as grade 6, "
+            "the weakest evidence, and reduced by the largest optimism bias.",
+        )
+    if not any(y.savings or y.savings_high for y in bid.years):
+        yield Finding(
+            "no-savings",
+            Severity.WARNING,
+            "The bid claims no cashable savings in any year, so its benefit-cost ratio "
+            "rests on other benefits alone.",
+        )
+
+
+def _narrative(bid: Bid, scheme: Scheme | None) -> Iterator[Finding]:
+    wanted = [(SUMMARY, "Summary")]
+    if scheme is not None:
+        wanted += [(c.id, c.name) for c in scheme.criteria]
+    for key, name in wanted:
+        if not bid.narrative.get(key, "").strip():
+            yield Finding(
+                "missing-narrative",
+                Severity.ERROR,
+                f"There is no narrative answer for {name} ('{key}').",
+            )

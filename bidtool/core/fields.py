@@ -1,0 +1,94 @@
+"""Readers for the fields of plain mappings (parsed JSON, YAML or CSV), collecting problems."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+
+from bidtool.core.errors import Problems
+from bidtool.core.money import MoneyError, Pence, parse_pounds
+
+SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+MAX_TEXT = 100_000
+
+
+def join(path: str, key: str | int) -> str:
+    """Extend a field path: join("years[2]", "savings") -> "years[2].savings"."""
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else key
+
+
+class Reader:
+    """Read typed values out of a mapping; every bad value becomes a problem with its path."""
+
+    def __init__(self, problems: Problems):
+        self.problems = problems
+
+    def mapping(self, value: object, path: str, allowed: set[str], required: set[str]) -> dict:
+        if not isinstance(value, Mapping):
+            self.problems.add(path, f"must be an object with the fields {', '.join(sorted(allowed))}")
+            return {}
+        for key in value:
+            if key not in allowed:
+                self.problems.add(
+                    join(path, str(key)), f"is not a known field (known: {', '.join(sorted(allowed))})"
+                )
+        for key in sorted(required - set(value)):
+            self.problems.add(join(path, key), "is required")
+        return {k: v for k, v in value.items() if k in allowed}
+
+    def text(self, value: object, path: str, *, required: bool = True, limit: int = 300) -> str:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.problems.add(path, "must not be empty")
+            return ""
+        if not isinstance(value, str):
+            self.problems.add(path, "must be text")
+            return ""
+        if len(value) > limit:
+            self.problems.add(path, f"is {len(value):,} characters long; the most allowed is {limit:,}")
+        return value.strip()
+
+    def slug(self, value: object, path: str) -> str:
+        text = self.text(value, path, limit=64)
+        if text and not SLUG.fullmatch(text):
+            self.problems.add(path, f"{text!r} must be lower-case letters, digits, - or _")
+        return text
+
+    def pence(self, value: object, path: str) -> Pence:
+        try:
+            return parse_pounds(value)
+        except MoneyError as error:
+            self.problems.add(path, str(error))
+            return 0
+
+    def integer(self, value: object, path: str) -> int | None:
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            self.problems.add(path, "must be a whole number")
+            return None
+        try:
+            return int(str(value).strip())
+        except ValueError:
+            self.problems.add(path, f"{str(value)[:20]!r} is not a whole number")
+            return None
+
+    def number(self, value: object, path: str) -> Decimal | None:
+        if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+            self.problems.add(path, "must be a number")
+            return None
+        try:
+            number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        except InvalidOperation:
+            number = Decimal("NaN")
+        if not number.is_finite():
+            self.problems.add(path, "must be a finite number")
+            return None
+        return number
+
+    def items(self, value: object, path: str) -> list:
+        if not isinstance(value, list):
+            self.problems.add(path, "must be a list")
+            return []
+        return value

@@ -1,0 +1,114 @@
+"""Read and write bidtool's files (bids, schemes, scores), naming the file in every problem."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import yaml
+
+from bidtool.core.bid import Bid
+from bidtool.core.bidfile import parse_bid
+from bidtool.core.errors import InvalidInput, Problem
+from bidtool.core.scheme import Scheme, parse_scheme
+from bidtool.core.scorefile import parse_scores
+from bidtool.core.scoring import Score
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+def _fail(path: Path, message: str) -> InvalidInput:
+    return InvalidInput([Problem(str(path), message)])
+
+
+def read_text(path: Path) -> str:
+    """Return a file's text (UTF-8, with or without a byte-order mark)."""
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise _fail(path, f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+        return path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise _fail(path, "no such file") from None
+    except IsADirectoryError:
+        raise _fail(path, "is a folder, not a file") from None
+    except OSError as error:
+        raise _fail(path, f"cannot be read ({error.strerror})") from None
+    except UnicodeDecodeError as error:
+        raise _fail(path, f"is not UTF-8 text (byte {error.start})") from None
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:
+    result: dict = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"the field {key!r} appears twice in one object")
+        result[key] = value
+    return result
+
+
+def _reject_constant(name: str) -> object:
+    raise ValueError(f"{name} is not a number bidtool accepts")
+
+
+def parse_json(text: str, path: Path) -> object:
+    """Parse JSON with exact decimals, refusing NaN, Infinity and repeated keys."""
+    try:
+        return json.loads(
+            text,
+            parse_float=Decimal,
+            parse_constant=_reject_constant,
+            object_pairs_hook=_no_duplicate_keys,
+        )
+    except json.JSONDecodeError as error:
+        raise _fail(path, f"line {error.lineno}, column {error.colno}: {error.msg}") from None
+    except (ValueError, RecursionError) as error:
+        raise _fail(path, f"is not valid bidtool JSON: {error}") from None
+
+
+def load_bid(path: Path) -> Bid:
+    """Read one bidtool.bid/1 file."""
+    data = parse_json(read_text(path), path)
+    try:
+        return parse_bid(data)
+    except InvalidInput as error:
+        raise error.prefixed(str(path)) from None
+
+
+def load_scheme(path: Path) -> Scheme:
+    """Read a bidtool.scheme/1 file, YAML (.yaml, .yml) or JSON (.json)."""
+    text = read_text(path)
+    if path.suffix.lower() == ".json":
+        data = parse_json(text, path)
+    elif path.suffix.lower() in {".yaml", ".yml"}:
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+            raise _fail(path, f"{where}{getattr(error, 'problem', None) or 'is not valid YAML'}") from None
+    else:
+        raise _fail(path, "a scheme file must end in .yaml, .yml or .json")
+    try:
+        return parse_scheme(data)
+    except InvalidInput as error:
+        raise error.prefixed(str(path)) from None
+
+
+def load_scores(path: Path, scheme: Scheme, references: set[str]) -> list[Score]:
+    """Read a scores CSV for the given scheme and bids."""
+    try:
+        return parse_scores(read_text(path).splitlines(keepends=True), scheme, references)
+    except InvalidInput as error:
+        raise error.prefixed(str(path)) from None
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def dump_json(data: object) -> str:
+    """Write plain data (with Decimals) as indented JSON."""
+    return json.dumps(data, default=_plain, indent=2, ensure_ascii=False)
