@@ -7,6 +7,7 @@ import functools
 import io
 import sys
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 import click
@@ -21,7 +22,7 @@ from bidtool.core.scheme import Scheme
 from bidtool.core.scoring import score_bid, suggest_scores
 from bidtool.core.summary import appraisal_summary, findings_summary, ranking_summary
 from bidtool.core.years import year_label
-from bidtool.files import dump_json, load_bid, load_scheme, load_scores
+from bidtool.files import dump_json, load_bid, load_scheme, load_scores, plain_number
 
 EXIT_BAD_INPUT = 2
 EXIT_CHECK_ERRORS = 1
@@ -280,14 +281,13 @@ def _ranking_csv(scheme: Scheme, summary: dict) -> str:
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     for row in summary["bids"]:
-        writer.writerow(
-            {
-                **{k: row[k] for k in ("rank", "reference", "title", "weighted_score", "status")},
-                **{f"criterion:{k}": v for k, v in row["criteria"].items()},
-                "reasons": "; ".join(row["reasons"]),
-                "award_sought": row["award_sought"],
-                "cumulative_award": row["cumulative_award"],
-                "funded": "" if row["funded"] is None else str(row["funded"]).lower(),
-            }
-        )
+        cells = {
+            **{k: row[k] for k in ("rank", "reference", "title", "weighted_score", "status")},
+            **{f"criterion:{k}": v for k, v in row["criteria"].items()},
+            "reasons": "; ".join(row["reasons"]),
+            "award_sought": row["award_sought"],
+            "cumulative_award": row["cumulative_award"],
+            "funded": "" if row["funded"] is None else str(row["funded"]).lower(),
+        }
+        writer.writerow({k: plain_number(v) if isinstance(v, Decimal) else v for k, v in cells.items()})
     return out.getvalue()

@@ -103,12 +103,13 @@ def load_scores(path: Path, scheme: Scheme, references: set[str]) -> list[Score]
         raise error.prefixed(str(path)) from None
 
 
-def _plain(value: object) -> object:
+def plain_number(value: object) -> object:
+    """Write a Decimal as the plain number people expect: 3 rather than 3.00, 2.33 as 2.33."""
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
-    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+    raise TypeError(f"cannot write {type(value).__name__} as a number")
 
 
 def dump_json(data: object) -> str:
     """Write plain data (with Decimals) as indented JSON."""
-    return json.dumps(data, default=_plain, indent=2, ensure_ascii=False)
+    return json.dumps(data, default=plain_number, indent=2, ensure_ascii=False)

@@ -1,0 +1,156 @@
+import csv
+import io
+import json
+
+import pytest
+
+from tests.samples import SCHEMES, bid_data
+
+TCA = SCHEMES / "tca.yaml"
+CRITERIA = ("value_for_money", "innovation", "collaboration", "deliverability", "transferability")
+HEADER = "bid,criterion,assessor,score,justification,moderated\n"
+
+
+def scores_csv(scores: dict[str, dict[str, int]], assessor: str = "a@example.gov.uk") -> str:
+    rows = [
+        f"{bid},{criterion},{assessor},{score},Scored against the descriptors,false\n"
+        for bid, by_criterion in scores.items()
+        for criterion, score in by_criterion.items()
+    ]
+    return HEADER + "".join(rows)
+
+
+@pytest.fixture
+def round_files(write):
+    """Three bids: A and B score the same (B asks for less), C fails the value-for-money gate."""
+    low_savings = bid_data(reference="C-03", title="Gate failer")
+    for year in low_savings["years"]:
+        year.update(savings=1000, savings_high=None)
+    # Same costs and benefits as B (so the same BCR), but more of the one-off cost asked of the fund.
+    bigger = bid_data(reference="A-01", title="Bigger ask", award_sought=110000)
+    bigger["years"][0].update(award_costs=110000, match_costs=10000)
+    bids = [write("a.json", bigger), write("b.json", bid_data(reference="B-02", title="Smaller ask"))]
+    bids.append(write("c.json", low_savings))
+    same = dict.fromkeys(CRITERIA, 3)
+    scores = write("scores.csv", scores_csv({"A-01": same, "B-02": same, "C-03": dict.fromkeys(CRITERIA, 4)}))
+    return bids, scores
+
+
+def test_rank_orders_bids_breaks_ties_and_draws_the_funding_line(run, round_files):
+    bids, scores = round_files
+    result = run("rank", "--scheme", TCA, "--scores", scores, *bids, "--pot", "200000", "--json")
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    rows = out["bids"]
+    assert [r["reference"] for r in rows] == ["B-02", "A-01", "C-03"]
+    assert [r["rank"] for r in rows] == [1, 2, 3]
+    first = rows[0]
+    assert set(first) == {
+        "rank", "reference", "title", "weighted_score", "criteria", "status",
+        "reasons", "award_sought", "cumulative_award", "funded",
+    }  # fmt: skip
+    assert first["weighted_score"] == 75
+    assert first["criteria"] == dict.fromkeys(CRITERIA, 3)
+    assert (first["status"], first["funded"], first["cumulative_award"]) == ("ranked", True, 100000)
+    assert (rows[1]["status"], rows[1]["funded"], rows[1]["cumulative_award"]) == ("ranked", False, 100000)
+    assert rows[2]["status"] == "fails_gate" and rows[2]["funded"] is False
+    assert rows[2]["weighted_score"] == 100
+    assert rows[2]["reasons"][0].startswith(
+        "BCR 0.02 (prudent case) is below the value-for-money gate of 1.0"
+    )
+    assert (out["pot"], out["pot_used"], out["pot_left"], out["first_unfunded"]) == (
+        200000,
+        100000,
+        100000,
+        "A-01",
+    )
+
+
+def test_rank_does_not_depend_on_the_order_of_the_files(run, round_files):
+    bids, scores = round_files
+    forward = run("rank", "--scheme", TCA, "--scores", scores, *bids, "--json").stdout
+    backward = run("rank", "--scheme", TCA, "--scores", scores, *reversed(bids), "--json").stdout
+    assert forward == backward
+    assert json.loads(forward)["pot"] is None
+    assert {r["funded"] for r in json.loads(forward)["bids"]} == {None}
+
+
+def test_a_bid_with_an_unscored_criterion_is_incomplete_and_listed_last(run, write, round_files):
+    bids, _ = round_files
+    partial = write(
+        "partial.csv", scores_csv({"A-01": {"value_for_money": 4}, "B-02": dict.fromkeys(CRITERIA, 1)})
+    )
+    out = json.loads(run("rank", "--scheme", TCA, "--scores", partial, *bids, "--json").stdout)
+    statuses = [(r["reference"], r["status"]) for r in out["bids"]]
+    assert statuses == [("B-02", "ranked"), ("A-01", "incomplete"), ("C-03", "incomplete")]
+    assert out["bids"][1]["weighted_score"] is None
+    assert out["bids"][1]["reasons"][0] == (
+        "Not yet scored: Innovation, Collaboration, Deliverability, Transferability"
+    )
+
+
+def test_rank_writes_csv_with_a_column_per_criterion(run, round_files):
+    bids, scores = round_files
+    result = run("rank", "--scheme", TCA, "--scores", scores, *bids, "--pot", "£200,000", "--csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [r["reference"] for r in rows] == ["B-02", "A-01", "C-03"]
+    assert rows[0]["criterion:innovation"] == "3"
+    assert rows[0]["funded"] == "true" and rows[1]["funded"] == "false"
+
+
+def test_rank_prints_a_table_with_the_pot(run, round_files):
+    bids, scores = round_files
+    result = run("rank", "--scheme", TCA, "--scores", scores, *bids, "--pot", "200000")
+    assert "  1. B-02" in result.stdout and "funded" in result.stdout
+    assert "Pot £200,000: used £100,000, left £100,000; first bid that did not fit: A-01" in result.stdout
+
+
+def test_bad_scores_are_reported_by_row_and_exit_2(run, write, round_files):
+    bids, _ = round_files
+    bad = write(
+        "bad.csv",
+        HEADER
+        + "A-01,value_for_money,a@x,5,,false\n"
+        + "Z-99,innovation,a@x,2,,false\n"
+        + "B-02,charm,a@x,2,,false\n"
+        + "B-02,innovation,a@x,two,,maybe\n",
+    )
+    result = run("rank", "--scheme", TCA, "--scores", bad, *bids)
+    assert result.exit_code == 2
+    err = result.stderr
+    assert "bad.csv: row 2, score: 5 is off the scale 0 to 4" in err
+    assert "bad.csv: row 3, bid: 'Z-99' is not one of the bids given" in err
+    assert "bad.csv: row 4, criterion: 'charm' is not a criterion of tca" in err
+    assert "bad.csv: row 5, score: 'two' is not a whole number" in err
+    assert "bad.csv: row 5, moderated: 'maybe' must be true or false" in err
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("pot", ["lots", "-5", "1.234"])
+def test_a_bad_pot_is_refused(run, round_files, pot):
+    bids, scores = round_files
+    result = run("rank", "--scheme", TCA, "--scores", scores, *bids, "--pot", pot)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: --pot:")
+
+
+def test_two_bid_files_with_one_reference_are_refused(run, write, round_files):
+    bids, scores = round_files
+    twin = write("twin.json", bid_data(reference="A-01"))
+    result = run("rank", "--scheme", TCA, "--scores", scores, *bids, twin)
+    assert result.exit_code == 2
+    assert "twin.json: reference 'A-01' is also used by" in result.stderr
+
+
+def test_json_and_csv_together_are_refused(run, round_files):
+    bids, scores = round_files
+    result = run("rank", "--scheme", TCA, "--scores", scores, *bids, "--json", "--csv")
+    assert result.exit_code == 2
+
+
+def test_rank_without_bids_is_a_usage_error(run, round_files):
+    _, scores = round_files
+    result = run("rank", "--scheme", TCA, "--scores", scores)
+    assert result.exit_code == 2
+    assert "Missing argument" in result.stderr
