@@ -66,6 +66,34 @@ MONEY_FIELDS = (
 
 SUMMARY = "summary"
 
+# What a stated total can add up: a money field of the years, or all their costs.
+STATED_FIGURES = {
+    "award_costs": "award costs",
+    "match_costs": "match funding",
+    "recurring_costs": "recurring costs",
+    "costs": "total costs",
+    "savings": "savings",
+    "savings_high": "high savings",
+    "other_benefits": "other benefits",
+}
+
+
+@dataclass(frozen=True)
+class StatedTotal:
+    """A total the bid prints (a table's total row, say), which the checks re-add from its years."""
+
+    figure: str
+    amount: Pence
+    years: tuple[int, ...] = ()  # empty means every year of the bid
+    source: str = ""
+
+    def added_up(self, years: tuple[BidYear, ...]) -> Pence:
+        """Re-add the figure over the years this total covers (high savings fall back to savings)."""
+        covered = [y for y in years if not self.years or y.year in self.years]
+        if self.figure == "savings_high":
+            return sum(y.savings if y.savings_high is None else y.savings_high for y in covered)
+        return sum(getattr(y, self.figure) for y in covered)
+
 
 @dataclass(frozen=True)
 class Bid:
@@ -77,6 +105,7 @@ class Bid:
     savings_confidence: int | None = None
     years: tuple[BidYear, ...] = ()
     narrative: dict[str, str] = field(default_factory=dict)
+    stated_totals: tuple[StatedTotal, ...] = ()
     contact: str | None = None
     status: BidStatus = BidStatus.DRAFT
 

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from bidtool.core.appraisal import CONFIDENCE_GRADES
-from bidtool.core.bid import MONEY_FIELDS, Bid, BidStatus, BidYear, Partner, PartnerType
+from bidtool.core.bid import (
+    MONEY_FIELDS,
+    STATED_FIGURES,
+    Bid,
+    BidStatus,
+    BidYear,
+    Partner,
+    PartnerType,
+    StatedTotal,
+)
 from bidtool.core.errors import Problems
 from bidtool.core.fields import MAX_TEXT, SLUG, Reader, join
 from bidtool.core.money import to_pounds
@@ -15,7 +24,7 @@ MAX_PARTNERS = 200
 
 _FIELDS = {
     "format", "reference", "title", "lead_organisation", "contact", "status", "partners",
-    "award_sought", "savings_confidence", "years", "narrative",
+    "award_sought", "savings_confidence", "years", "narrative", "stated_totals",
 }  # fmt: skip
 _REQUIRED = {"format", "reference", "title", "lead_organisation", "years"}
 _YEAR_FIELDS = {"year", *MONEY_FIELDS}
@@ -35,6 +44,7 @@ def parse_bid(data: object) -> Bid:
             status = BidStatus(raw["status"])
         except ValueError:
             problems.add("status", f"must be one of {', '.join(s.value for s in BidStatus)}")
+    years = _years(read, raw.get("years", []))
     bid = Bid(
         reference=reference,
         title=read.text(raw.get("title"), "title"),
@@ -44,8 +54,9 @@ def parse_bid(data: object) -> Bid:
         partners=_partners(read, raw.get("partners", [])),
         award_sought=read.pence(raw.get("award_sought", 0), "award_sought"),
         savings_confidence=_confidence(read, raw.get("savings_confidence")),
-        years=_years(read, raw.get("years", [])),
+        years=years,
         narrative=_narrative(read, raw.get("narrative", {})),
+        stated_totals=_stated_totals(read, raw.get("stated_totals", []), {y.year for y in years}),
     )
     problems.raise_if_any()
     return bid
@@ -112,6 +123,38 @@ def _years(read: Reader, value: object) -> tuple[BidYear, ...]:
     return tuple(years.values())
 
 
+def _stated_totals(read: Reader, value: object, bid_years: set[int]) -> tuple[StatedTotal, ...]:
+    totals = []
+    for i, item in enumerate(read.items(value, "stated_totals")):
+        path = f"stated_totals[{i}]"
+        raw = read.mapping(item, path, {"figure", "amount", "years", "source"}, {"figure", "amount"})
+        if "figure" not in raw or "amount" not in raw:
+            continue
+        if raw["figure"] not in STATED_FIGURES:
+            known = ", ".join(STATED_FIGURES)
+            read.problems.add(join(path, "figure"), f"{str(raw['figure'])[:40]!r} is not one of {known}")
+            continue
+        years = []
+        for j, label in enumerate(read.items(raw.get("years", []), join(path, "years"))):
+            try:
+                start = parse_year(label)
+            except YearError as error:
+                read.problems.add(f"{path}.years[{j}]", str(error))
+                continue
+            if start not in bid_years:
+                read.problems.add(f"{path}.years[{j}]", f"{year_label(start)} is not one of the bid's years")
+            years.append(start)
+        totals.append(
+            StatedTotal(
+                figure=raw["figure"],
+                amount=read.pence(raw["amount"], join(path, "amount")),
+                years=tuple(years),
+                source=read.text(raw.get("source"), join(path, "source"), required=False),
+            )
+        )
+    return tuple(totals)
+
+
 def _narrative(read: Reader, value: object) -> dict[str, str]:
     if not isinstance(value, dict):
         read.problems.add("narrative", "must map each criterion id (and 'summary') to its answer")
@@ -149,4 +192,13 @@ def bid_to_dict(bid: Bid) -> dict:
             for y in bid.years
         ],
         "narrative": dict(bid.narrative),
+        "stated_totals": [
+            {
+                "figure": t.figure,
+                "amount": to_pounds(t.amount),
+                "years": [year_label(y) for y in t.years],
+                "source": t.source,
+            }
+            for t in bid.stated_totals
+        ],
     }

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bidtool.core.bid import MONEY_FIELDS, SUMMARY, Bid
+from bidtool.core.bid import MONEY_FIELDS, STATED_FIGURES, SUMMARY, Bid
 from bidtool.core.money import format_pence
 from bidtool.core.scheme import Scheme
 from bidtool.core.years import year_label
@@ -30,6 +30,7 @@ def check_bid(bid: Bid, scheme: Scheme | None = None) -> list[Finding]:
         *_years(bid),
         *_negative_amounts(bid),
         *_award_costs(bid),
+        *_stated_totals(bid),
         *_savings_ranges(bid),
         *_savings_before_costs(bid),
         *_partners(bid),
@@ -96,7 +97,9 @@ def _award_costs(bid: Bid) -> Iterator[Finding]:
         )
     total = sum(y.award_costs for y in bid.years)
     if total != bid.award_sought:
-        by_year = ", ".join(f"{year_label(y.year)} {format_pence(y.award_costs)}" for y in bid.years)
+        by_year = ", ".join(
+            f"{year_label(y.year)} {format_pence(y.award_costs)}" for y in bid.years if y.award_costs
+        )
         difference = bid.award_sought - total
         yield Finding(
             "award-costs-mismatch",
@@ -105,6 +108,22 @@ def _award_costs(bid: Bid) -> Iterator[Finding]:
             f"but the award sought is {format_pence(bid.award_sought)}: "
             f"{format_pence(abs(difference))} {'unaccounted for' if difference > 0 else 'too much'} "
             "in the years.",
+        )
+
+
+def _stated_totals(bid: Bid) -> Iterator[Finding]:
+    for stated in bid.stated_totals:
+        added = stated.added_up(bid.years)
+        if added == stated.amount:
+            continue
+        span = ", ".join(year_label(y) for y in stated.years) if stated.years else "all its years"
+        source = f" ({stated.source})" if stated.source else ""
+        yield Finding(
+            "stated-total-mismatch",
+            Severity.ERROR,
+            f"The bid states {STATED_FIGURES[stated.figure]} of {format_pence(stated.amount)} for "
+            f"{span}{source}, but its years add up to {format_pence(added)}: "
+            f"a difference of {format_pence(abs(stated.amount - added))}.",
         )
 
 

@@ -23,7 +23,7 @@ def test_errors_fail_the_check_with_exit_1_and_name_the_year_and_figures(run, wr
     assert out["ok"] is False
     messages = {c["code"]: c["message"] for c in out["checks"]}
     assert messages["award-costs-mismatch"] == (
-        "The award costs by year add up to £100,000 (2014/15 £100,000, 2015/16 £0, 2016/17 £0) "
+        "The award costs by year add up to £100,000 (2014/15 £100,000) "
         "but the award sought is £110,000: £10,000 unaccounted for in the years."
     )
     assert messages["negative-amount"].startswith("2015/16: savings is -£5;")
@@ -87,3 +87,30 @@ def test_repeated_keys_in_json_are_refused(run, write):
     result = run("check", write("b.json", '{"format": "bidtool.bid/1", "format": "x"}'))
     assert result.exit_code == 2
     assert "'format' appears twice" in result.stderr
+
+
+def test_a_total_the_bid_states_is_re_added_from_its_years(run, write):
+    stated = [
+        {"figure": "savings_high", "years": ["2015/16", "2016/17"], "amount": 210000, "source": "Table 3"},
+        {"figure": "costs", "amount": 150000},
+        {"figure": "savings", "amount": 170000},
+    ]
+    result = run("check", write("b.json", bid_data(stated_totals=stated)), "--json")
+    assert result.exit_code == 1
+    found = [
+        c["message"] for c in json.loads(result.stdout)["checks"] if c["code"] == "stated-total-mismatch"
+    ]
+    assert found == [
+        "The bid states high savings of £210,000 for 2015/16, 2016/17 (Table 3), but its years add up to "
+        "£200,000: a difference of £10,000.",
+        "The bid states total costs of £150,000 for all its years, but its years add up to £140,000: "
+        "a difference of £10,000.",
+    ]
+
+
+def test_a_stated_total_for_a_year_the_bid_does_not_have_is_refused(run, write):
+    stated = [{"figure": "savings", "years": ["2030/31"], "amount": 1}, {"figure": "income", "amount": 1}]
+    result = run("check", write("b.json", bid_data(stated_totals=stated)))
+    assert result.exit_code == 2
+    assert "stated_totals[0].years[0]: 2030/31 is not one of the bid's years" in result.stderr
+    assert "stated_totals[1].figure: 'income' is not one of award_costs" in result.stderr
