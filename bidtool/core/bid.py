@@ -66,8 +66,8 @@ MONEY_FIELDS = (
 
 SUMMARY = "summary"
 
-# What a stated total can add up: a money field of the years, or all their costs.
-STATED_FIGURES = {
+# The figures of a year as people read them (and all costs); a stated total adds up one of them.
+FIGURE_NAMES = {
     "award_costs": "award costs",
     "match_costs": "match funding",
     "recurring_costs": "recurring costs",

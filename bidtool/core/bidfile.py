@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bidtool.core.appraisal import CONFIDENCE_GRADES
 from bidtool.core.bid import (
+    FIGURE_NAMES,
     MONEY_FIELDS,
-    STATED_FIGURES,
     Bid,
     BidStatus,
     BidYear,
@@ -130,8 +130,8 @@ def _stated_totals(read: Reader, value: object, bid_years: set[int]) -> tuple[St
         raw = read.mapping(item, path, {"figure", "amount", "years", "source"}, {"figure", "amount"})
         if "figure" not in raw or "amount" not in raw:
             continue
-        if raw["figure"] not in STATED_FIGURES:
-            known = ", ".join(STATED_FIGURES)
+        if raw["figure"] not in FIGURE_NAMES:
+            known = ", ".join(FIGURE_NAMES)
             read.problems.add(join(path, "figure"), f"{str(raw['figure'])[:40]!r} is not one of {known}")
             continue
         years = []

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bidtool.core.bid import MONEY_FIELDS, STATED_FIGURES, SUMMARY, Bid
+from bidtool.core.bid import FIGURE_NAMES, MONEY_FIELDS, SUMMARY, Bid
 from bidtool.core.money import format_pence
 from bidtool.core.scheme import Scheme
 from bidtool.core.years import year_label
@@ -83,7 +83,7 @@ def _negative_amounts(bid: Bid) -> Iterator[Finding]:
                 yield Finding(
                     "negative-amount",
                     Severity.ERROR,
-                    f"{year_label(year.year)}: {name.replace('_', ' ')} is {format_pence(amount)}; "
+                    f"{year_label(year.year)}: {FIGURE_NAMES[name]} is {format_pence(amount)}; "
                     "amounts cannot be negative (enter costs and savings as positive figures).",
                 )
 
@@ -121,7 +121,7 @@ def _stated_totals(bid: Bid) -> Iterator[Finding]:
         yield Finding(
             "stated-total-mismatch",
             Severity.ERROR,
-            f"The bid states {STATED_FIGURES[stated.figure]} of {format_pence(stated.amount)} for "
+            f"The bid states {FIGURE_NAMES[stated.figure]} of {format_pence(stated.amount)} for "
             f"{span}{source}, but its years add up to {format_pence(added)}: "
             f"a difference of {format_pence(abs(stated.amount - added))}.",
         )
