@@ -62,3 +62,22 @@ def test_every_demo_bid_appraises_and_the_consistent_ones_pass(run):
         if status == 0:
             passing.add(json.loads(out.stdout)["reference"])
     assert passing == {"BNS-02", "COR-06", "HPS-08", "LIN-09", "MSL-10", "CNC-14", "WOR-18"}
+
+
+def test_the_demo_scores_rank_the_round_and_draw_the_funding_line(run):
+    scores = TCA_BIDS[0].parent.parent / "scores.csv"
+    result = run("rank", "--scheme", TCA, "--scores", scores, *TCA_BIDS, "--pot", "2500000", "--json")
+    assert result.exit_code == 0, result.stderr
+    out = json.loads(result.stdout)
+    rows = out["bids"]
+    assert len(rows) == 18
+    statuses = [r["status"] for r in rows]
+    assert statuses == sorted(statuses, key=["ranked", "fails_gate", "incomplete"].index)
+    ranked = [r for r in rows if r["status"] == "ranked"]
+    assert [r["weighted_score"] for r in ranked] == sorted(
+        (r["weighted_score"] for r in ranked), reverse=True
+    )
+    funded = [r["reference"] for r in rows if r["funded"]]
+    assert sum(r["award_sought"] for r in rows if r["funded"]) == out["pot_used"] <= 2500000
+    assert out["first_unfunded"] not in funded and out["first_unfunded"] is not None
+    assert all(r["reasons"] for r in rows if r["status"] == "fails_gate")
