@@ -10,7 +10,7 @@ from enum import StrEnum
 from bidtool.core.appraisal import CONFIDENCE_GRADES, ILLUSTRATIVE_OPTIMISM_BIAS
 from bidtool.core.errors import Problems
 from bidtool.core.fields import Reader, join
-from bidtool.core.money import Pence
+from bidtool.core.money import Pence, to_pounds
 
 SCHEME_FORMAT = "bidtool.scheme/1"
 MAX_SCALE_POINTS = 21
@@ -112,7 +112,7 @@ def parse_scheme(data: object) -> Scheme:
         criteria=criteria,
         divergence=_divergence(read, raw),
         vfm_gate=_optional_number(read, raw, "vfm_gate"),
-        max_award=read.pence(raw["max_award"], "max_award") if "max_award" in raw else None,
+        max_award=None if raw.get("max_award") is None else read.pence(raw["max_award"], "max_award"),
         tie_breaks=_tie_breaks(read, raw.get("tie_breaks", []), set(ids)),
         optimism_bias=_optimism_bias(read, raw.get("optimism_bias", ILLUSTRATIVE_OPTIMISM_BIAS)),
     )
@@ -264,3 +264,29 @@ def _optimism_bias(read: Reader, value: object) -> dict[int, Decimal]:
     if missing:
         read.problems.add("optimism_bias", f"has no percentage for grade {', '.join(map(str, missing))}")
     return table
+
+
+def scheme_to_dict(scheme: Scheme) -> dict:
+    """Write a Scheme as a bidtool.scheme/1 object that parse_scheme reads back unchanged."""
+    data: dict = {
+        "format": SCHEME_FORMAT,
+        "id": scheme.id,
+        "name": scheme.name,
+        "description": scheme.description,
+        "scale": {"min": scheme.scale.min, "max": scheme.scale.max, "labels": dict(scheme.scale.labels)},
+        "divergence": scheme.divergence,
+        "vfm_gate": scheme.vfm_gate,
+        "max_award": None if scheme.max_award is None else to_pounds(scheme.max_award),
+        "tie_breaks": [str(t) for t in scheme.tie_breaks],
+        "optimism_bias": dict(scheme.optimism_bias),
+        "criteria": [],
+    }
+    for c in scheme.criteria:
+        criterion = {"id": c.id, "name": c.name, "weight": c.weight, "guidance": c.guidance}
+        criterion["descriptors"] = dict(c.descriptors)
+        if c.indicator is not None:
+            criterion["indicator"] = c.indicator.value
+        if c.gate_min_score is not None:
+            criterion["gate"] = {"min_score": c.gate_min_score}
+        data["criteria"].append(criterion)
+    return data

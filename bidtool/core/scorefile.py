@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable
 
 from bidtool.core.errors import Problems
@@ -89,3 +90,15 @@ def _row(read: Reader, row: dict, where: str, scheme: Scheme, references: set[st
     if len(read.problems.items) > count or score is None:
         return None
     return Score(bid, criterion, assessor, score, justification, flag in _TRUE)
+
+
+def write_scores(scores: Iterable[Score]) -> str:
+    """Write scores as the scores CSV (header first) that parse_scores reads back unchanged."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(SCORE_COLUMNS)
+    for s in scores:
+        writer.writerow(
+            [s.bid, s.criterion, s.assessor, s.score, s.justification, "true" if s.moderated else "false"]
+        )
+    return out.getvalue()
