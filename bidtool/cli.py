@@ -27,7 +27,8 @@ from bidtool.files import dump_json, load_bid, load_scheme, load_scores, plain_n
 EXIT_BAD_INPUT = 2
 EXIT_CHECK_ERRORS = 1
 
-FileArgument = click.Path(path_type=Path, dir_okay=False)
+# bidtool itself reports a missing or unreadable file, as one line like every other problem.
+FileArgument = click.Path(path_type=Path)
 
 
 def reports_bad_input(command: Callable) -> Callable:

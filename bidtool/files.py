@@ -62,7 +62,9 @@ def parse_json(text: str, path: Path) -> object:
         )
     except json.JSONDecodeError as error:
         raise _fail(path, f"line {error.lineno}, column {error.colno}: {error.msg}") from None
-    except (ValueError, RecursionError) as error:
+    except RecursionError:
+        raise _fail(path, "is nested too deeply to be a bidtool file") from None
+    except ValueError as error:
         raise _fail(path, f"is not valid bidtool JSON: {error}") from None
 
 

@@ -41,8 +41,15 @@ class Problems:
         self.items: list[Problem] = []
 
     def add(self, where: str, message: str) -> None:
-        self.items.append(Problem(where, message))
+        """Record a problem, unless the field or one that holds it already has one."""
+        if not any(_within(where, p.where) for p in self.items):
+            self.items.append(Problem(where, message))
 
     def raise_if_any(self) -> None:
         if self.items:
             raise InvalidInput(self.items)
+
+
+def _within(path: str, outer: str) -> bool:
+    """Whether a field path lies in (or is) another: "years[0].savings" lies in "years[0]"."""
+    return outer == "" or path == outer or path.startswith((f"{outer}.", f"{outer}["))
