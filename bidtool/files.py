@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -100,7 +101,7 @@ def load_scheme(path: Path) -> Scheme:
 def load_scores(path: Path, scheme: Scheme, references: set[str]) -> list[Score]:
     """Read a scores CSV for the given scheme and bids."""
     try:
-        return parse_scores(read_text(path).splitlines(keepends=True), scheme, references)
+        return parse_scores(io.StringIO(read_text(path), newline=""), scheme, references)
     except InvalidInput as error:
         raise error.prefixed(str(path)) from None
 

@@ -72,7 +72,7 @@ def _partners(read: Reader, value: object) -> tuple[Partner, ...]:
         path = f"partners[{i}]"
         raw = read.mapping(item, path, {"name", "type"}, {"name", "type"})
         kind = raw.get("type")
-        if "type" in raw and kind not in set(PartnerType):
+        if "type" in raw and (not isinstance(kind, str) or kind not in set(PartnerType)):
             known = ", ".join(t.value for t in PartnerType)
             read.problems.add(join(path, "type"), f"{str(kind)[:40]!r} is not a partner type ({known})")
             kind = PartnerType.OTHER
@@ -130,7 +130,7 @@ def _stated_totals(read: Reader, value: object, bid_years: set[int]) -> tuple[St
         raw = read.mapping(item, path, {"figure", "amount", "years", "source"}, {"figure", "amount"})
         if "figure" not in raw or "amount" not in raw:
             continue
-        if raw["figure"] not in FIGURE_NAMES:
+        if not isinstance(raw["figure"], str) or raw["figure"] not in FIGURE_NAMES:
             known = ", ".join(FIGURE_NAMES)
             read.problems.add(join(path, "figure"), f"{str(raw['figure'])[:40]!r} is not one of {known}")
             continue

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+import itertools
+from collections.abc import Iterable, Iterator
 
 from bidtool.core.errors import Problems
 from bidtool.core.fields import Reader
@@ -21,50 +22,78 @@ def parse_scores(lines: Iterable[str], scheme: Scheme, references: set[str]) -> 
     """Read scores CSV text for the given scheme and bids, or raise InvalidInput naming each row."""
     problems = Problems()
     read = Reader(problems)
-    reader = csv.DictReader(lines)
-    header = reader.fieldnames or []
-    missing = [c for c in SCORE_COLUMNS if c not in header]
-    unknown = [c for c in header if c not in SCORE_COLUMNS]
-    if missing or unknown:
-        if missing:
-            problems.add("row 1", f"the header lacks the column(s) {', '.join(missing)}")
-        if unknown:
-            problems.add("row 1", f"unknown column(s) {', '.join(map(str, unknown))}")
-        problems.raise_if_any()
     scores: list[Score] = []
-    seen: dict[tuple[str, str, str, bool], int] = {}
-    moderated_at: dict[tuple[str, str], int] = {}
-    for number, row in enumerate(reader, start=2):
+    first_at: dict[tuple, int] = {}
+    for number, row in _records(lines, problems):
         score = _row(read, row, f"row {number}", scheme, references)
         if score is None:
             continue
-        key = (score.bid, score.criterion, score.assessor, score.moderated)
-        if key in seen:
-            problems.add(
-                f"row {number}",
-                f"repeats row {seen[key]} ({score.assessor} on {score.bid} {score.criterion})",
-            )
-            continue
-        seen[key] = number
-        if score.moderated:
-            pair = (score.bid, score.criterion)
-            if pair in moderated_at:
-                problems.add(
-                    f"row {number}",
-                    f"a second moderated score for {score.bid} {score.criterion} "
-                    f"(the first is row {moderated_at[pair]})",
-                )
-                continue
-            moderated_at[pair] = number
-        scores.append(score)
+        repeat = _repeat(score, number, first_at)
+        if repeat:
+            problems.add(f"row {number}", repeat)
+        else:
+            scores.append(score)
     problems.raise_if_any()
     return scores
 
 
-def _row(read: Reader, row: dict, where: str, scheme: Scheme, references: set[str]) -> Score | None:
-    if None in row or any(row.get(c) is None for c in SCORE_COLUMNS):
-        read.problems.add(where, f"must have exactly {len(SCORE_COLUMNS)} columns")
-        return None
+def _records(lines: Iterable[str], problems: Problems) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield each data row with its number as a spreadsheet shows it (header row 1, blank rows count)."""
+    reader = csv.reader(lines)
+    header: list[str] | None = None
+    for number in itertools.count(1):
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            problems.add(f"row {number}", f"cannot be read as CSV ({error})")
+            return
+        if header is None:
+            header = [c.strip() for c in cells]
+            _check_header(problems, header)
+            problems.raise_if_any()
+        elif len(cells) != len(header) and any(c.strip() for c in cells):
+            problems.add(f"row {number}", f"has {len(cells)} columns; the header has {len(header)}")
+        elif any(c.strip() for c in cells):
+            yield number, dict(zip(header, cells, strict=True))
+    if header is None:
+        problems.add("row 1", f"the file is empty; it needs the header {','.join(SCORE_COLUMNS)}")
+
+
+def _repeat(score: Score, number: int, first_at: dict[tuple, int]) -> str | None:
+    """Say how a score repeats an earlier row (the same assessor, or a second moderation)."""
+    same = (score.bid, score.criterion, score.assessor, score.moderated)
+    if same in first_at:
+        return f"repeats row {first_at[same]} ({score.assessor} on {score.bid} {score.criterion})"
+    moderation = (score.bid, score.criterion, "moderated")
+    if score.moderated and moderation in first_at:
+        return (
+            f"a second moderated score for {score.bid} {score.criterion} "
+            f"(the first is row {first_at[moderation]})"
+        )
+    first_at[same] = number
+    if score.moderated:
+        first_at[moderation] = number
+    return None
+
+
+def _check_header(problems: Problems, header: list[str]) -> None:
+    missing = [c for c in SCORE_COLUMNS if c not in header]
+    unknown = [c for c in header if c not in SCORE_COLUMNS]
+    twice = sorted({c for c in header if header.count(c) > 1})
+    wrong = []
+    if missing:
+        wrong.append(f"lacks the column(s) {', '.join(missing)}")
+    if unknown:
+        wrong.append(f"has unknown column(s) {', '.join(unknown)}")
+    if twice:
+        wrong.append(f"names {', '.join(twice)} more than once")
+    if wrong:
+        problems.add("row 1", f"the header {'; '.join(wrong)}")
+
+
+def _row(read: Reader, row: dict[str, str], where: str, scheme: Scheme, references: set[str]) -> Score | None:
     bid = row["bid"].strip()
     criterion = row["criterion"].strip()
     count = len(read.problems.items)

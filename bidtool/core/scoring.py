@@ -169,9 +169,9 @@ def suggest_scores(scheme: Scheme, bid: Bid, appraisal: Appraisal) -> list[Sugge
 
 
 def _on_scale(scale: Scale, fraction: Fraction) -> int:
-    """Place a fraction 0..1 of the way up the scale, rounding half up to a point."""
-    position = scale.min + (scale.max - scale.min) * min(max(fraction, Fraction(0)), Fraction(1))
-    return int(as_decimal(position, 0))
+    """Place a fraction 0..1 of the way up the scale, rounding half up to a point from its bottom."""
+    steps = (scale.max - scale.min) * min(max(fraction, Fraction(0)), Fraction(1))
+    return scale.min + int(as_decimal(steps, 0))
 
 
 def _suggest(scale: Scale, criterion: Criterion, bid: Bid, appraisal: Appraisal) -> Suggestion:
