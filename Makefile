@@ -3,8 +3,11 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+GOVUK := static/vendor/govuk-frontend
+ASSETS := $(GOVUK)/.built
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test lint clean
+.PHONY: run test test-sqlite test-postgres lint assets clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,17 +15,37 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-run: $(STAMP)
-	@echo "bidtool works on files for now; the web app will be served on http://127.0.0.1:5000."
-	@echo "Try: $(BIN)/bidtool appraise fixtures/tca2013/bids/17-swindon-one-swindon.json"
-	$(BIN)/bidtool --help
+# GOV.UK Frontend's built CSS, JavaScript, fonts and images, from the npm package pinned in static/.
+$(ASSETS): static/package.json static/package-lock.json
+	npm ci --prefix static --no-audit --no-fund --loglevel=error
+	rm -rf $(GOVUK) && mkdir -p $(GOVUK)
+	cp -R static/node_modules/govuk-frontend/dist/govuk/assets $(GOVUK)/assets
+	cp static/node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css \
+	   static/node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(GOVUK)/
+	touch $(ASSETS)
+
+assets: $(ASSETS)
+
+$(CHROMIUM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+
+run: $(STAMP) $(ASSETS)
+	$(BIN)/bidtool db upgrade
+	$(BIN)/bidtool demo
+	$(BIN)/flask --app bidtool run --host 127.0.0.1 --port 5000
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: $(STAMP) lint
+test: lint test-sqlite test-postgres
+
+test-sqlite: $(STAMP) $(ASSETS) $(CHROMIUM)
 	$(BIN)/pytest
 
+# The same suite against a real PostgreSQL server, started in a temporary folder and stopped after.
+test-postgres: $(STAMP) $(ASSETS) $(CHROMIUM)
+	tests/with_postgres.sh $(BIN)/pytest
+
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache
+	rm -rf $(VENV) static/node_modules static/vendor .pytest_cache .hypothesis .ruff_cache

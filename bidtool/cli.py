@@ -11,7 +11,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import click
+from flask import current_app
 
+from bidtool import create_app, db
 from bidtool.core.appraisal import ILLUSTRATIVE_OPTIMISM_BIAS, Appraisal, CaseAppraisal, Payback, appraise
 from bidtool.core.bid import Bid
 from bidtool.core.checks import Finding, check_bid, has_errors
@@ -23,6 +25,7 @@ from bidtool.core.scoring import score_bid, suggest_scores
 from bidtool.core.summary import appraisal_summary, findings_summary, ranking_summary
 from bidtool.core.years import year_label
 from bidtool.files import dump_json, load_bid, load_scheme, load_scores, plain_number
+from bidtool.services.demo import load_demo
 
 EXIT_BAD_INPUT = 2
 EXIT_CHECK_ERRORS = 1
@@ -63,6 +66,41 @@ def _pot(value: str | None) -> int | None:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Appraise, check, score and rank Transformation Challenge Award bids."""
+
+
+def in_app(command: Callable) -> Callable:
+    """Run a command inside the web application's context, with its database."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        with create_app().app_context():
+            return command(*args, **kwargs)
+
+    return wrapper
+
+
+@main.group("db")
+def db_group() -> None:
+    """Manage the database."""
+
+
+@db_group.command("upgrade")
+@in_app
+def db_upgrade_command() -> None:
+    """Bring the database to the newest schema (safe to run again)."""
+    db.upgrade(current_app.config["DATABASE_URL"])
+    click.echo("The database is up to date.")
+
+
+@main.command("demo")
+@in_app
+@reports_bad_input
+def demo_command() -> None:
+    """Load the demo round tca-2013 with the 18 winning bids of 2013/14 (adds only what is missing)."""
+    added = load_demo(
+        db.session(), Path(current_app.config["SCHEMES_DIR"]), Path(current_app.config["DEMO_DIR"])
+    )
+    click.echo(f"Demo loaded: added {', '.join(added)}." if added else "The demo round is already loaded.")
 
 
 def _appraise(bid: Bid, scheme: Scheme | None) -> Appraisal:

@@ -118,14 +118,15 @@ def dump_json(data: object) -> str:
     return json.dumps(data, default=plain_number, indent=2, ensure_ascii=False)
 
 
-def _plain_tree(data: object) -> object:
+def plain_tree(data: object) -> object:
+    """Turn the Decimals in nested plain data into plain numbers."""
     if isinstance(data, dict):
-        return {key: _plain_tree(value) for key, value in data.items()}
+        return {key: plain_tree(value) for key, value in data.items()}
     if isinstance(data, list):
-        return [_plain_tree(value) for value in data]
+        return [plain_tree(value) for value in data]
     return plain_number(data) if isinstance(data, Decimal) else data
 
 
 def dump_yaml(data: object) -> str:
     """Write plain data (with Decimals) as YAML, keeping the order of its keys."""
-    return yaml.safe_dump(_plain_tree(data), sort_keys=False, allow_unicode=True, width=100)
+    return yaml.safe_dump(plain_tree(data), sort_keys=False, allow_unicode=True, width=100)

@@ -120,3 +120,14 @@ class Bid:
     @property
     def has_ranges(self) -> bool:
         return any(y.savings_high is not None for y in self.years)
+
+
+def repeat_savings(years: list[BidYear], count: int) -> list[BidYear]:
+    """Write out the last year's savings (and high estimate) for `count` further years, with no costs."""
+    if not years or count < 1:
+        return []
+    last = max(years, key=lambda y: y.year)
+    return [
+        BidYear(year=last.year + k, savings=last.savings, savings_high=last.savings_high)
+        for k in range(1, count + 1)
+    ]

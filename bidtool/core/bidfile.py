@@ -14,7 +14,7 @@ from bidtool.core.bid import (
     StatedTotal,
 )
 from bidtool.core.errors import Problems
-from bidtool.core.fields import MAX_TEXT, SLUG, Reader, join
+from bidtool.core.fields import MAX_NARRATIVE, SLUG, Reader, join
 from bidtool.core.money import to_pounds
 from bidtool.core.years import YearError, parse_year, year_label
 
@@ -164,7 +164,7 @@ def _narrative(read: Reader, value: object) -> dict[str, str]:
         path = join("narrative", str(key))
         if not isinstance(key, str) or not SLUG.fullmatch(key):
             read.problems.add(path, "must be a criterion id: lower-case letters, digits, - or _")
-        elif answer := read.text(text, path, required=False, limit=MAX_TEXT):
+        elif answer := read.text(text, path, required=False, limit=MAX_NARRATIVE):
             answers[key] = answer
     return answers
 

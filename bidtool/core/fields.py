@@ -10,7 +10,8 @@ from bidtool.core.errors import Problems
 from bidtool.core.money import MoneyError, Pence, parse_pounds
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
-MAX_TEXT = 100_000
+# The longest narrative answer: about 3,000 words, more than any criterion of a TCA bid needs.
+MAX_NARRATIVE = 20_000
 
 
 def join(path: str, key: str | int) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 _LABEL = re.compile(r"(\d{4})/(\d{2})")
 
@@ -27,3 +28,8 @@ def parse_year(label: object) -> int:
 def year_label(start: int) -> str:
     """Write the financial year starting in April of `start`, e.g. 2014 -> "2014/15"."""
     return f"{start}/{(start + 1) % 100:02d}"
+
+
+def financial_year_of(day: date) -> int:
+    """The financial year a day falls in (April to March), as the calendar year it starts in."""
+    return day.year if day.month >= 4 else day.year - 1

@@ -1,0 +1,41 @@
+"""Configuration in layers: defaults, then instance/config.py, then BIDTOOL_* environment, then overrides."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ENV_PREFIX = "BIDTOOL_"
+
+
+def init_app(app: Flask, overrides: dict | None) -> None:
+    """Load every layer of configuration into the app, later layers winning."""
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    app.config.update(
+        DATABASE_URL=f"sqlite:///{instance / 'bidtool.sqlite'}",
+        SCHEMES_DIR=str(PROJECT_ROOT / "fixtures" / "schemes"),
+        DEMO_DIR=str(PROJECT_ROOT / "fixtures" / "tca2013"),
+        MAX_CONTENT_LENGTH=20 * 1024 * 1024,
+        WTF_CSRF_TIME_LIMIT=None,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+    )
+    app.config.from_pyfile(instance / "config.py", silent=True)
+    app.config.from_prefixed_env(ENV_PREFIX.rstrip("_"))
+    app.config.update(overrides or {})
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(instance / "secret_key")
+
+
+def _instance_secret(path: Path) -> str:
+    """Read the secret key kept in instance/, generating it on first run (never a constant in code)."""
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_hex(32))
+    return path.read_text().strip()

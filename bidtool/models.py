@@ -1,0 +1,134 @@
+"""Database tables. Money columns are *_pence integers; the core decides what they mean."""
+
+# No `from __future__ import annotations` here: SQLModel reads the relationship annotations.
+
+from datetime import UTC, datetime
+
+from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Text, UniqueConstraint
+from sqlmodel import Field, Relationship, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def pence(*, nullable: bool = False):
+    return Field(default=None if nullable else 0, sa_column=Column(BigInteger, nullable=nullable))
+
+
+class SchemeRow(SQLModel, table=True):
+    """A published assessment scheme, kept as its bidtool.scheme/1 document."""
+
+    __tablename__ = "scheme"
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=64, unique=True)
+    name: str = Field(max_length=300)
+    document: dict = Field(sa_column=Column(JSON, nullable=False))
+
+
+class RoundRow(SQLModel, table=True):
+    __tablename__ = "round"
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(max_length=40, unique=True)
+    name: str = Field(max_length=300)
+    scheme_id: int = Field(foreign_key="scheme.id")
+    pot_pence: int = pence()
+    deadline: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+    scheme: SchemeRow = Relationship()
+    bids: list["BidRow"] = Relationship(back_populates="round")
+
+
+class BidRow(SQLModel, table=True):
+    __tablename__ = "bid"
+    __table_args__ = (UniqueConstraint("round_id", "reference"),)
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="round.id", index=True)
+    reference: str = Field(max_length=40)
+    title: str = Field(max_length=300)
+    lead_organisation: str = Field(max_length=300, index=True)
+    contact: str | None = Field(default=None, max_length=300)
+    status: str = Field(default="draft", max_length=20)
+    award_sought_pence: int = pence()
+    savings_confidence: int | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    submitted_at: datetime | None = None
+
+    round: "RoundRow" = Relationship(back_populates="bids")
+    years: list["BidYearRow"] = Relationship(
+        back_populates="bid",
+        sa_relationship_kwargs={"order_by": "BidYearRow.year", "cascade": "all, delete-orphan"},
+    )
+    partners: list["PartnerRow"] = Relationship(
+        back_populates="bid",
+        sa_relationship_kwargs={"order_by": "PartnerRow.position", "cascade": "all, delete-orphan"},
+    )
+    answers: list["NarrativeRow"] = Relationship(
+        back_populates="bid",
+        sa_relationship_kwargs={"order_by": "NarrativeRow.key", "cascade": "all, delete-orphan"},
+    )
+    stated_totals: list["StatedTotalRow"] = Relationship(
+        back_populates="bid",
+        sa_relationship_kwargs={"order_by": "StatedTotalRow.position", "cascade": "all, delete-orphan"},
+    )
+
+
+class BidYearRow(SQLModel, table=True):
+    __tablename__ = "bid_year"
+    __table_args__ = (UniqueConstraint("bid_id", "year"),)
+    id: int | None = Field(default=None, primary_key=True)
+    bid_id: int = Field(
+        sa_column=Column(ForeignKey("bid.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    year: int
+    award_costs_pence: int = pence()
+    match_costs_pence: int = pence()
+    recurring_costs_pence: int = pence()
+    savings_pence: int = pence()
+    savings_high_pence: int | None = pence(nullable=True)
+    other_benefits_pence: int = pence()
+
+    bid: "BidRow" = Relationship(back_populates="years")
+
+
+class PartnerRow(SQLModel, table=True):
+    __tablename__ = "partner"
+    id: int | None = Field(default=None, primary_key=True)
+    bid_id: int = Field(
+        sa_column=Column(ForeignKey("bid.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    position: int
+    name: str = Field(max_length=300)
+    type: str = Field(max_length=20)
+
+    bid: "BidRow" = Relationship(back_populates="partners")
+
+
+class NarrativeRow(SQLModel, table=True):
+    __tablename__ = "narrative_answer"
+    __table_args__ = (UniqueConstraint("bid_id", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    bid_id: int = Field(
+        sa_column=Column(ForeignKey("bid.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    key: str = Field(max_length=64)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+
+    bid: "BidRow" = Relationship(back_populates="answers")
+
+
+class StatedTotalRow(SQLModel, table=True):
+    __tablename__ = "stated_total"
+    id: int | None = Field(default=None, primary_key=True)
+    bid_id: int = Field(
+        sa_column=Column(ForeignKey("bid.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    position: int
+    figure: str = Field(max_length=20)
+    amount_pence: int = pence()
+    years: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    source: str = Field(default="", max_length=300)
+
+    bid: "BidRow" = Relationship(back_populates="stated_totals")

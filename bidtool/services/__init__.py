@@ -1,0 +1,25 @@
+"""Use cases: database rows to core objects, the core's rules, and the one commit of each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bidtool.core.errors import BidToolError
+
+
+class NotFound(BidToolError):
+    """The thing asked for does not exist, or is not visible to whoever asked."""
+
+
+class Refused(BidToolError):
+    """The change cannot be made in the state things are in; the message says why."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose bids a request may see and change: everyone's, or one organisation's."""
+
+    organisation: str | None = None
+
+
+EVERYONE = Scope()

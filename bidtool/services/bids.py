@@ -1,0 +1,357 @@
+"""Bids: reading and saving drafts, the self-check, submission and the round's list."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlmodel import Session, select
+
+from bidtool.core.appraisal import Appraisal, VfmCategory, appraise
+from bidtool.core.bid import SUMMARY, Bid, BidStatus, BidYear, Partner, PartnerType, StatedTotal
+from bidtool.core.checks import Finding, Severity, check_bid
+from bidtool.core.scheme import Scheme
+from bidtool.core.scoring import Suggestion, suggest_scores
+from bidtool.models import BidRow, BidYearRow, NarrativeRow, PartnerRow, RoundRow, StatedTotalRow, utcnow
+from bidtool.services import NotFound, Refused, Scope
+from bidtool.services.rounds import get_round, is_open, scheme_of
+
+
+def to_core(row: BidRow) -> Bid:
+    """Turn a bid's rows into the core's Bid."""
+    return Bid(
+        reference=row.reference,
+        title=row.title,
+        lead_organisation=row.lead_organisation,
+        contact=row.contact,
+        status=BidStatus(row.status),
+        partners=tuple(Partner(p.name, PartnerType(p.type)) for p in row.partners),
+        award_sought=row.award_sought_pence,
+        savings_confidence=row.savings_confidence,
+        years=tuple(
+            BidYear(
+                year=y.year,
+                award_costs=y.award_costs_pence,
+                match_costs=y.match_costs_pence,
+                recurring_costs=y.recurring_costs_pence,
+                savings=y.savings_pence,
+                savings_high=y.savings_high_pence,
+                other_benefits=y.other_benefits_pence,
+            )
+            for y in row.years
+        ),
+        narrative={a.key: a.text for a in row.answers},
+        stated_totals=tuple(
+            StatedTotal(t.figure, t.amount_pence, tuple(t.years), t.source) for t in row.stated_totals
+        ),
+    )
+
+
+def write(row: BidRow, bid: Bid) -> None:
+    """Make a bid's rows say what the core's Bid says (children replaced whole)."""
+    row.reference = bid.reference
+    row.title = bid.title
+    row.lead_organisation = bid.lead_organisation
+    row.contact = bid.contact
+    row.status = bid.status.value
+    row.award_sought_pence = bid.award_sought
+    row.savings_confidence = bid.savings_confidence
+    row.updated_at = utcnow()
+    row.years = [
+        BidYearRow(
+            year=y.year,
+            award_costs_pence=y.award_costs,
+            match_costs_pence=y.match_costs,
+            recurring_costs_pence=y.recurring_costs,
+            savings_pence=y.savings,
+            savings_high_pence=y.savings_high,
+            other_benefits_pence=y.other_benefits,
+        )
+        for y in bid.years
+    ]
+    row.partners = [
+        PartnerRow(position=i, name=p.name, type=p.type.value) for i, p in enumerate(bid.partners)
+    ]
+    row.answers = [NarrativeRow(key=key, text=text) for key, text in sorted(bid.narrative.items())]
+    row.stated_totals = [
+        StatedTotalRow(
+            position=i, figure=t.figure, amount_pence=t.amount, years=list(t.years), source=t.source
+        )
+        for i, t in enumerate(bid.stated_totals)
+    ]
+
+
+def _visible(scope: Scope):
+    query = select(BidRow)
+    if scope.organisation is not None:
+        query = query.where(BidRow.lead_organisation == scope.organisation)
+    return query
+
+
+def get_bid(session: Session, scope: Scope, round_ref: str, bid_ref: str) -> BidRow:
+    """Find a bid of a round that the scope may see (NotFound otherwise, whatever the reason)."""
+    row = session.exec(
+        _visible(scope).join(RoundRow).where(RoundRow.reference == round_ref, BidRow.reference == bid_ref)
+    ).first()
+    if row is None:
+        raise NotFound(f"There is no bid {bid_ref!r} in round {round_ref!r}.")
+    return row
+
+
+def round_bids(session: Session, scope: Scope, round_row: RoundRow) -> list[BidRow]:
+    return list(
+        session.exec(_visible(scope).where(BidRow.round_id == round_row.id).order_by(BidRow.reference)).all()
+    )
+
+
+def editable(row: BidRow) -> bool:
+    """A bid can change while it is a draft and its round is open."""
+    return row.status == BidStatus.DRAFT.value and is_open(row.round)
+
+
+def why_locked(row: BidRow) -> str:
+    if row.status != BidStatus.DRAFT.value:
+        return "This bid has been submitted, so it can no longer be changed."
+    return "The round's deadline has passed, so this bid can no longer be changed."
+
+
+def _check_reference(session: Session, round_row: RoundRow, reference: str, current: BidRow | None) -> None:
+    clash = session.exec(
+        select(BidRow).where(BidRow.round_id == round_row.id, BidRow.reference == reference)
+    ).first()
+    if clash is not None and clash is not current:
+        raise Refused(f"The round already has a bid with the reference {reference!r}.")
+
+
+def add_bid(session: Session, round_row: RoundRow, bid: Bid) -> BidRow:
+    """Add a bid to a round as it stands, its reference new to the round (the caller commits)."""
+    _check_reference(session, round_row, bid.reference, None)
+    row = BidRow(round_id=round_row.id, reference=bid.reference, title=bid.title, lead_organisation="")
+    write(row, bid)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def create_bid(session: Session, scope: Scope, round_ref: str, bid: Bid) -> BidRow:
+    """Start a draft bid in an open round."""
+    round_row = get_round(session, round_ref)
+    if not is_open(round_row):
+        raise Refused("The round's deadline has passed, so no new bids can be started.")
+    if scope.organisation is not None and bid.lead_organisation != scope.organisation:
+        raise Refused("You can only start bids led by your own organisation.")
+    row = add_bid(session, round_row, dataclasses.replace(bid, status=BidStatus.DRAFT))
+    session.commit()
+    return row
+
+
+def save_bid(session: Session, scope: Scope, round_ref: str, bid_ref: str, bid: Bid) -> BidRow:
+    """Save a draft as it now stands (the status stays draft)."""
+    row = get_bid(session, scope, round_ref, bid_ref)
+    if not editable(row):
+        raise Refused(why_locked(row))
+    if scope.organisation is not None and bid.lead_organisation != scope.organisation:
+        raise Refused("The lead organisation must stay your own organisation.")
+    _check_reference(session, row.round, bid.reference, row)
+    write(row, dataclasses.replace(bid, status=BidStatus.DRAFT))
+    session.commit()
+    return row
+
+
+@dataclass(frozen=True)
+class SelfCheck:
+    """What a council sees before submitting: the appraisal, the checks and what is missing."""
+
+    bid: Bid
+    scheme: Scheme
+    appraisal: Appraisal
+    findings: list[Finding]
+    suggestions: list[Suggestion]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.WARNING]
+
+
+def self_check(row: BidRow) -> SelfCheck:
+    """Appraise and check a bid against its round's scheme."""
+    bid = to_core(row)
+    scheme = scheme_of(row.round)
+    appraisal = appraise(bid, scheme.optimism_bias)
+    return SelfCheck(bid, scheme, appraisal, check_bid(bid, scheme), suggest_scores(scheme, bid, appraisal))
+
+
+def submit_bid(session: Session, scope: Scope, round_ref: str, bid_ref: str) -> BidRow:
+    """Submit a draft that passes every check; otherwise refuse and say what is wrong."""
+    row = get_bid(session, scope, round_ref, bid_ref)
+    if not editable(row):
+        raise Refused(why_locked(row))
+    errors = self_check(row).errors
+    if errors:
+        raise Refused(
+            f"The bid cannot be submitted until {len(errors)} problem{'s are' if len(errors) > 1 else ' is'} "
+            "put right: see the self-check."
+        )
+    row.status = BidStatus.SUBMITTED.value
+    row.submitted_at = utcnow()
+    session.commit()
+    return row
+
+
+@dataclass(frozen=True)
+class ListedBid:
+    """One line of a round's bid list: what the bid says, and what the core makes of it."""
+
+    reference: str
+    title: str
+    lead_organisation: str
+    partners: int
+    award_sought: int
+    bcr: Decimal | None
+    vfm: VfmCategory | None
+    status: str
+    errors: int
+
+
+@dataclass(frozen=True)
+class BidList:
+    bids: list[ListedBid]
+    total_bids: int
+    total_award: int
+    shown_award: int
+
+
+def _sort_key(key: str) -> Callable[[ListedBid], tuple]:
+    def missing_last(value) -> tuple:
+        return (value is None, value if value is not None else 0)
+
+    keys: dict[str, Callable[[ListedBid], tuple]] = {
+        "reference": lambda b: (b.reference,),
+        "title": lambda b: (b.title.casefold(), b.reference),
+        "lead": lambda b: (b.lead_organisation.casefold(), b.reference),
+        "partners": lambda b: (b.partners, b.reference),
+        "award": lambda b: (b.award_sought, b.reference),
+        "bcr": lambda b: (*missing_last(b.bcr), b.reference),
+        "vfm": lambda b: (*missing_last(b.vfm.order if b.vfm else None), b.reference),
+        "status": lambda b: (b.status, b.reference),
+        "errors": lambda b: (b.errors, b.reference),
+    }
+    return keys[key]
+
+
+SORTS = ("reference", "title", "lead", "partners", "award", "bcr", "vfm", "status", "errors")
+
+
+@dataclass(frozen=True)
+class BidFilter:
+    sort: str = "reference"
+    descending: bool = False
+    status: str | None = None
+    vfm: str | None = None
+    text: str = ""
+
+
+def bid_list(session: Session, scope: Scope, round_row: RoundRow, chosen: BidFilter) -> BidList:
+    """The round's bids with their appraisal and check counts, filtered and sorted as asked."""
+    scheme = scheme_of(round_row)
+    listed = []
+    for row in round_bids(session, scope, round_row):
+        bid = to_core(row)
+        prudent = appraise(bid, scheme.optimism_bias).prudent
+        errors = sum(f.severity is Severity.ERROR for f in check_bid(bid, scheme))
+        listed.append(
+            ListedBid(
+                reference=bid.reference,
+                title=bid.title,
+                lead_organisation=bid.lead_organisation,
+                partners=len(bid.partners),
+                award_sought=bid.award_sought,
+                bcr=prudent.bcr,
+                vfm=prudent.vfm_category,
+                status=row.status,
+                errors=errors,
+            )
+        )
+    text = chosen.text.casefold().strip()
+    shown = [
+        b
+        for b in listed
+        if (chosen.status is None or b.status == chosen.status)
+        and (chosen.vfm is None or (b.vfm.label if b.vfm else "n/a") == chosen.vfm)
+        and (not text or text in f"{b.reference} {b.title} {b.lead_organisation}".casefold())
+    ]
+    shown.sort(key=_sort_key(chosen.sort if chosen.sort in SORTS else "reference"), reverse=chosen.descending)
+    return BidList(
+        bids=shown,
+        total_bids=len(listed),
+        total_award=sum(b.award_sought for b in listed),
+        shown_award=sum(b.award_sought for b in shown),
+    )
+
+
+FINANCE_CODES = {
+    "no-years", "years-not-contiguous", "negative-amount", "award-costs-mismatch",
+    "savings-high-below-prudent", "stated-total-mismatch",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Task:
+    """A section of the bid's task list and how far it has got."""
+
+    key: str
+    name: str
+    status: str  # "Completed", "Incomplete" or "Not yet started"
+    hint: str
+
+
+def tasks(check: SelfCheck) -> list[Task]:
+    """The task list of a bid, from what it holds and what its checks say."""
+    bid = check.bid
+    codes = {f.code for f in check.errors}
+    questions = narrative_questions(check.scheme)
+    answered = sum(bool(bid.narrative.get(key)) for key, _, _ in questions)
+    others = [p for p in bid.partners if p.name.casefold() != bid.lead_organisation.casefold()]
+
+    def status(started: bool, done: bool) -> str:
+        return "Completed" if done else ("Incomplete" if started else "Not yet started")
+
+    return [
+        Task(
+            "about", "About the bid", status(True, bool(bid.award_sought)), "Reference, title, lead and award"
+        ),
+        Task(
+            "partners",
+            "Partners",
+            status(bool(bid.partners), bool(others)),
+            f"{len(bid.partners)} organisation{'s' if len(bid.partners) != 1 else ''}",
+        ),
+        Task(
+            "finance",
+            "Finance by year",
+            status(bool(bid.years), bool(bid.years) and not codes & FINANCE_CODES),
+            f"{len(bid.years)} financial year{'s' if len(bid.years) != 1 else ''}",
+        ),
+        Task(
+            "narrative",
+            "Narrative",
+            status(answered > 0, answered == len(questions)),
+            f"{answered} of {len(questions)} answered",
+        ),
+    ]
+
+
+def narrative_questions(scheme: Scheme) -> list[tuple[str, str, str]]:
+    """The answers a bid gives: a summary, then one per criterion of the scheme, with its guidance."""
+    summary = (
+        SUMMARY,
+        "Summary",
+        "What the bid will change, who for, and what it will save, in a few sentences.",
+    )
+    return [summary] + [(c.id, c.name, c.guidance) for c in scheme.criteria]

@@ -1,0 +1,223 @@
+"""Bid capture as a task list: about, partners, finance, narrative, check answers, submit; the self-check."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+
+from bidtool import db
+from bidtool.core.bid import Bid, BidYear, Partner, PartnerType, repeat_savings
+from bidtool.core.errors import BidToolError
+from bidtool.core.years import financial_year_of
+from bidtool.forms import AboutForm, FinanceForm, PartnersForm, narrative_form
+from bidtool.services import EVERYONE, Refused, bids, rounds
+from bidtool.services.bids import narrative_questions
+
+blueprint = Blueprint("bids", __name__, url_prefix="/rounds/<round_ref>/bids")
+
+
+def _bid(round_ref: str, bid_ref: str):
+    return bids.get_bid(db.session(), EVERYONE, round_ref, bid_ref)
+
+
+def _locked(row) -> bool:
+    """Send people back to the bid, saying why, when it can no longer change."""
+    if bids.editable(row):
+        return False
+    flash(bids.why_locked(row))
+    return True
+
+
+def _to_bid(row) -> str:
+    return redirect(url_for("bids.show", round_ref=row.round.reference, bid_ref=row.reference))
+
+
+def _save(round_ref: str, row, bid: Bid, form, next_url: str | None):
+    """Save the draft, then go on; a refusal (a taken reference, say) shows on the form."""
+    try:
+        saved = bids.save_bid(db.session(), EVERYONE, round_ref, row.reference, bid)
+    except Refused as error:
+        form.form_errors.append(str(error))
+        return None
+    flash("Your changes have been saved", "success")
+    return redirect(next_url or url_for("bids.show", round_ref=round_ref, bid_ref=saved.reference))
+
+
+@blueprint.route("/new", methods=["GET", "POST"])
+def new(round_ref: str):
+    round_row = rounds.get_round(db.session(), round_ref)
+    form = AboutForm()
+    if form.validate_on_submit():
+        bid = _about(form, Bid(reference="", title="", lead_organisation=""))
+        try:
+            row = bids.create_bid(db.session(), EVERYONE, round_ref, bid)
+        except BidToolError as error:
+            form.reference.errors.append(str(error))
+        else:
+            flash(f"Bid {row.reference} started: your draft is saved", "success")
+            return _to_bid(row)
+    return render_template("bids/about.html", title="Start a new bid", form=form, round=round_row, row=None)
+
+
+def _about(form: AboutForm, bid: Bid) -> Bid:
+    grade = form.savings_confidence.data
+    return dataclasses.replace(
+        bid,
+        reference=form.reference.data.strip(),
+        title=form.title.data.strip(),
+        lead_organisation=form.lead_organisation.data.strip(),
+        contact=(form.contact.data or "").strip() or None,
+        award_sought=form.award_sought.data,
+        savings_confidence=int(grade) if grade else None,
+    )
+
+
+@blueprint.get("/<bid_ref>")
+def show(round_ref: str, bid_ref: str):
+    row = _bid(round_ref, bid_ref)
+    check = bids.self_check(row)
+    return render_template(
+        "bids/show.html",
+        title=f"{row.reference}: {row.title}",
+        row=row,
+        bid=check.bid,
+        tasks=bids.tasks(check),
+        errors=check.errors,
+        editable=bids.editable(row),
+        why_locked=bids.why_locked(row),
+    )
+
+
+@blueprint.route("/<bid_ref>/about", methods=["GET", "POST"])
+def about(round_ref: str, bid_ref: str):
+    row = _bid(round_ref, bid_ref)
+    if _locked(row):
+        return _to_bid(row)
+    bid = bids.to_core(row)
+    form = AboutForm(
+        data={
+            "reference": bid.reference,
+            "title": bid.title,
+            "lead_organisation": bid.lead_organisation,
+            "contact": bid.contact,
+            "award_sought": bid.award_sought,
+            "savings_confidence": str(bid.savings_confidence or ""),
+        }
+    )
+    if form.validate_on_submit() and (done := _save(round_ref, row, _about(form, bid), form, None)):
+        return done
+    return render_template("bids/about.html", title="About the bid", form=form, round=row.round, row=row)
+
+
+@blueprint.route("/<bid_ref>/partners", methods=["GET", "POST"])
+def partners(round_ref: str, bid_ref: str):
+    row = _bid(round_ref, bid_ref)
+    if _locked(row):
+        return _to_bid(row)
+    bid = bids.to_core(row)
+    form = PartnersForm(data={"partners": [{"name": p.name, "type": p.type.value} for p in bid.partners]})
+    if form.validate_on_submit():
+        entries = [(e.form.name.data.strip(), e.form.type.data) for e in form.partners]
+        if form.remove.data.isdigit():
+            del entries[int(form.remove.data)]
+        if form.add.data:
+            entries.append(("", PartnerType.OTHER.value))
+        changed = dataclasses.replace(
+            bid, partners=tuple(Partner(n, PartnerType(t)) for n, t in entries if n)
+        )
+        stay = form.add.data or form.remove.data
+        here = url_for(
+            "bids.partners", round_ref=round_ref, bid_ref=row.reference, blank=int(bool(form.add.data))
+        )
+        if done := _save(round_ref, row, changed, form, here if stay else None):
+            return done
+    elif request.method == "GET" and request.args.get("blank") == "1":
+        form.partners.append_entry({"type": PartnerType.OTHER.value})
+    return render_template("bids/partners.html", title="Partners", form=form, round=row.round, row=row)
+
+
+@blueprint.route("/<bid_ref>/finance", methods=["GET", "POST"])
+def finance(round_ref: str, bid_ref: str):
+    row = _bid(round_ref, bid_ref)
+    if _locked(row):
+        return _to_bid(row)
+    bid = bids.to_core(row)
+    this_year = financial_year_of(date.today())
+    form = FinanceForm(data={"years": [dataclasses.asdict(y) for y in bid.years] or [{"year": this_year}]})
+    if form.validate_on_submit():
+        years = [BidYear(**e.form.data) for e in form.years]
+        if form.remove.data.isdigit():
+            del years[int(form.remove.data)]
+        if form.add.data:
+            years.append(BidYear(year=max(y.year for y in years) + 1 if years else this_year))
+        if form.repeat.data:
+            years += repeat_savings(years, form.repeat_years.data or 0)
+        stay = form.add.data or form.remove.data or form.repeat.data
+        here = url_for("bids.finance", round_ref=round_ref, bid_ref=row.reference)
+        if done := _save(
+            round_ref, row, dataclasses.replace(bid, years=tuple(years)), form, here if stay else None
+        ):
+            return done
+    return render_template(
+        "bids/finance.html", title="Finance by year", form=form, round=row.round, row=row, bid=bid
+    )
+
+
+@blueprint.route("/<bid_ref>/narrative", methods=["GET", "POST"])
+def narrative(round_ref: str, bid_ref: str):
+    row = _bid(round_ref, bid_ref)
+    if _locked(row):
+        return _to_bid(row)
+    bid = bids.to_core(row)
+    questions = narrative_questions(rounds.scheme_of(row.round))
+    form = narrative_form(questions, bid.narrative)
+    if form.validate_on_submit():
+        answers = {key: getattr(form, f"answer_{key}").data.strip() for key, _, _ in questions}
+        kept = {k: v for k, v in bid.narrative.items() if k not in answers}
+        changed = dataclasses.replace(bid, narrative={**kept, **{k: v for k, v in answers.items() if v}})
+        if done := _save(round_ref, row, changed, form, None):
+            return done
+    fields = [getattr(form, f"answer_{key}") for key, _, _ in questions]
+    return render_template(
+        "bids/narrative.html", title="Narrative", form=form, fields=fields, round=row.round, row=row
+    )
+
+
+@blueprint.get("/<bid_ref>/check-answers")
+def check_answers(round_ref: str, bid_ref: str):
+    row = _bid(round_ref, bid_ref)
+    check = bids.self_check(row)
+    return render_template(
+        "bids/check_answers.html",
+        title="Check your answers",
+        row=row,
+        check=check,
+        questions=narrative_questions(check.scheme),
+        editable=bids.editable(row),
+    )
+
+
+@blueprint.post("/<bid_ref>/submit")
+def submit(round_ref: str, bid_ref: str):
+    try:
+        row = bids.submit_bid(db.session(), EVERYONE, round_ref, bid_ref)
+    except Refused as error:
+        flash(str(error))
+        return redirect(url_for("bids.self_check", round_ref=round_ref, bid_ref=bid_ref))
+    flash(f"Bid {row.reference} submitted", "success")
+    return _to_bid(row)
+
+
+@blueprint.get("/<bid_ref>/self-check")
+def self_check(round_ref: str, bid_ref: str):
+    row = _bid(round_ref, bid_ref)
+    check = bids.self_check(row)
+    return render_template(
+        "bids/self_check.html",
+        title=f"Self-check of {row.reference}",
+        row=row,
+        check=check,
+        editable=bids.editable(row),
+    )

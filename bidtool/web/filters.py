@@ -1,0 +1,47 @@
+"""Template filters: formatting only, never computing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+
+from bidtool.core.money import format_pence
+from bidtool.core.years import year_label
+
+UK = ZoneInfo("Europe/London")
+
+
+def money(pence: int | None) -> str:
+    """£1,234,567 (with pence only where they are not zero); a dash for nothing."""
+    return "–" if pence is None else format_pence(pence)
+
+
+def ratio(value: Decimal | None) -> str:
+    """A ratio to two places, or "n/a" where it cannot be worked out."""
+    return "n/a" if value is None else f"{value:.2f}"
+
+
+def percent(value: Decimal | None) -> str:
+    """A share as a whole percentage, or "n/a"."""
+    return "n/a" if value is None else f"{value:.0%}"
+
+
+def uk_time(moment: datetime | None) -> str:
+    """A moment in UK time, as GOV.UK writes it: 22 November 2026 at 3:04pm."""
+    if moment is None:
+        return "–"
+    local = moment.astimezone(UK)
+    return (
+        f"{local.day} {local:%B %Y} at {local.hour % 12 or 12}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+    )
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(money)
+    app.add_template_filter(ratio)
+    app.add_template_filter(percent)
+    app.add_template_filter(uk_time)
+    app.add_template_filter(year_label, "year")
