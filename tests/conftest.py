@@ -6,6 +6,7 @@ migrations, once per run; every test starts from empty tables.
 """
 
 import os
+
 import pytest
 from sqlalchemy import delete
 from sqlmodel import SQLModel
