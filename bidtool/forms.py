@@ -88,6 +88,7 @@ class YearField(StringField):
     """A financial year such as 2014/15, held as the calendar year it starts in."""
 
     widget = GovTextInput()
+    raw: str | None = None
 
     def process_formdata(self, valuelist: list[str]) -> None:
         self.raw = valuelist[0].strip() if valuelist else ""
@@ -98,7 +99,7 @@ class YearField(StringField):
             raise ValueError(str(error)) from None
 
     def _value(self) -> str:
-        if getattr(self, "raw", None) is not None:
+        if self.raw is not None:
             return self.raw
         return "" if self.data is None else year_label(self.data)
 
@@ -199,6 +200,16 @@ class FinanceForm(FlaskForm):
     repeat = SubmitField("Repeat savings", widget=GovSubmitInput())
     submit = SubmitField("Save and continue", widget=GovSubmitInput())
 
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # Every year's fields share their labels; say which year each problem is in.
+        for number, entry in enumerate(self.years, start=1):
+            when = entry.form.year.raw or f"year {number}"
+            for field in entry.form:
+                name = field.label.text
+                field.errors = [e.replace(name, f"{name} in {when}", 1) for e in field.errors]
+        return valid
+
     def validate_years(self, field: FieldList) -> None:
         starts = [entry.form.year.data for entry in field if entry.form.year.data is not None]
         twice = sorted({year_label(y) for y in starts if starts.count(y) > 1})
@@ -210,15 +221,15 @@ class FinanceForm(FlaskForm):
 
 def narrative_form(questions: list[tuple[str, str, str]], data: dict[str, str]) -> FlaskForm:
     """Build the narrative form: one answer per (key, question, guidance), summary first."""
+    # The guidance is shown beside each answer by the template, not as the field's hint.
 
     class NarrativeForm(FlaskForm):
         submit = SubmitField("Save and continue", widget=GovSubmitInput())
 
-    for key, question, guidance in questions:
+    for key, question, _guidance in questions:
         field = StringField(
             question,
             widget=GovCharacterCount(),
-            description=guidance,
             validators=[
                 Length(max=MAX_NARRATIVE, message=f"{question} must be {MAX_NARRATIVE:,} characters or fewer")
             ],

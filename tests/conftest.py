@@ -27,15 +27,14 @@ def database_url(tmp_path_factory) -> str:
 
 
 @pytest.fixture
-def app(database_url):
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": database_url,
-            "SECRET_KEY": "tests",
-            "WTF_CSRF_ENABLED": False,
-        }
-    )
+def app_config(database_url) -> dict:
+    """Configuration of the test application; CSRF is checked only where a test asks for it."""
+    return {"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "tests", "WTF_CSRF_ENABLED": False}
+
+
+@pytest.fixture
+def app(app_config):
+    app = create_app(app_config)
     yield app
     with app.app_context():
         with db.engine().begin() as connection:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -88,11 +89,15 @@ class StatedTotal:
     source: str = ""
 
     def added_up(self, years: tuple[BidYear, ...]) -> Pence:
-        """Re-add the figure over the years this total covers (high savings fall back to savings)."""
-        covered = [y for y in years if not self.years or y.year in self.years]
-        if self.figure == "savings_high":
-            return sum(y.savings if y.savings_high is None else y.savings_high for y in covered)
-        return sum(getattr(y, self.figure) for y in covered)
+        """Re-add the figure over the years this total covers."""
+        return figure_total([y for y in years if not self.years or y.year in self.years], self.figure)
+
+
+def figure_total(years: Iterable[BidYear], figure: str) -> Pence:
+    """Add up one figure over some years; high savings fall back to savings where no range is given."""
+    if figure == "savings_high":
+        return sum(y.savings if y.savings_high is None else y.savings_high for y in years)
+    return sum(getattr(y, figure) for y in years)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from sqlalchemy.orm import object_session
 from sqlmodel import Session, select
 
 from bidtool.core.appraisal import Appraisal, VfmCategory, appraise
@@ -51,6 +52,13 @@ def to_core(row: BidRow) -> Bid:
 
 def write(row: BidRow, bid: Bid) -> None:
     """Make a bid's rows say what the core's Bid says (children replaced whole)."""
+    session = object_session(row)
+    if session is not None and row.id is not None:
+        # Delete the old children first: the unit of work would otherwise insert the new years
+        # before deleting the old ones, and break the one-row-per-year constraint.
+        for children in (row.years, row.partners, row.answers, row.stated_totals):
+            children.clear()
+        session.flush()
     row.reference = bid.reference
     row.title = bid.title
     row.lead_organisation = bid.lead_organisation

@@ -5,25 +5,29 @@ from __future__ import annotations
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from govuk_frontend_wtf.main import WTFormsHelpers
-from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.exceptions import HTTPException, NotFound, RequestEntityTooLarge
 
 from bidtool.services import NotFound as MissingThing
 from bidtool.web import bids, files, filters, rounds
 
 csrf = CSRFProtect()
+# Their macros refer to each other by these package names, so the names prefix their templates.
+GOVUK_TEMPLATE_PACKAGES = ("govuk_frontend_jinja", "govuk_frontend_wtf")
 
 
 def init_app(app: Flask) -> None:
     app.jinja_loader = ChoiceLoader(
         [
             FileSystemLoader(app.template_folder),
-            PackageLoader("govuk_frontend_jinja"),
-            PackageLoader("govuk_frontend_wtf"),
+            PrefixLoader(
+                {name: PackageLoader(name) for name in ("govuk_frontend_jinja", "govuk_frontend_wtf")}
+            ),
         ]
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    app.jinja_env.add_extension("jinja2.ext.do")
     csrf.init_app(app)
     WTFormsHelpers(app)
     filters.init_app(app)

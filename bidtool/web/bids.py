@@ -8,8 +8,9 @@ from datetime import date
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from bidtool import db
-from bidtool.core.bid import Bid, BidYear, Partner, PartnerType, repeat_savings
+from bidtool.core.bid import MONEY_FIELDS, Bid, BidYear, Partner, PartnerType, figure_total, repeat_savings
 from bidtool.core.errors import BidToolError
+from bidtool.core.fields import MAX_NARRATIVE
 from bidtool.core.years import financial_year_of
 from bidtool.forms import AboutForm, FinanceForm, PartnersForm, narrative_form
 from bidtool.services import EVERYONE, Refused, bids, rounds
@@ -120,7 +121,7 @@ def partners(round_ref: str, bid_ref: str):
     form = PartnersForm(data={"partners": [{"name": p.name, "type": p.type.value} for p in bid.partners]})
     if form.validate_on_submit():
         entries = [(e.form.name.data.strip(), e.form.type.data) for e in form.partners]
-        if form.remove.data.isdigit():
+        if (form.remove.data or "").isdigit():
             del entries[int(form.remove.data)]
         if form.add.data:
             entries.append(("", PartnerType.OTHER.value))
@@ -148,7 +149,7 @@ def finance(round_ref: str, bid_ref: str):
     form = FinanceForm(data={"years": [dataclasses.asdict(y) for y in bid.years] or [{"year": this_year}]})
     if form.validate_on_submit():
         years = [BidYear(**e.form.data) for e in form.years]
-        if form.remove.data.isdigit():
+        if (form.remove.data or "").isdigit():
             del years[int(form.remove.data)]
         if form.add.data:
             years.append(BidYear(year=max(y.year for y in years) + 1 if years else this_year))
@@ -160,8 +161,9 @@ def finance(round_ref: str, bid_ref: str):
             round_ref, row, dataclasses.replace(bid, years=tuple(years)), form, here if stay else None
         ):
             return done
+    totals = {name: figure_total(bid.years, name) for name in MONEY_FIELDS}
     return render_template(
-        "bids/finance.html", title="Finance by year", form=form, round=row.round, row=row, bid=bid
+        "bids/finance.html", title="Finance by year", form=form, round=row.round, row=row, totals=totals
     )
 
 
@@ -179,9 +181,15 @@ def narrative(round_ref: str, bid_ref: str):
         changed = dataclasses.replace(bid, narrative={**kept, **{k: v for k, v in answers.items() if v}})
         if done := _save(round_ref, row, changed, form, None):
             return done
-    fields = [getattr(form, f"answer_{key}") for key, _, _ in questions]
+    answers = [(getattr(form, f"answer_{key}"), guidance) for key, _, guidance in questions]
     return render_template(
-        "bids/narrative.html", title="Narrative", form=form, fields=fields, round=row.round, row=row
+        "bids/narrative.html",
+        title="Narrative",
+        form=form,
+        answers=answers,
+        max_narrative=MAX_NARRATIVE,
+        round=row.round,
+        row=row,
     )
 
 

@@ -8,15 +8,22 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 
-from bidtool.core.money import format_pence
+from bidtool.core.money import format_pence, round_pence
 from bidtool.core.years import year_label
 
 UK = ZoneInfo("Europe/London")
 
 
-def money(pence: int | None) -> str:
+def money(pence: int | Decimal | None) -> str:
     """£1,234,567 (with pence only where they are not zero); a dash for nothing."""
-    return "–" if pence is None else format_pence(pence)
+    if pence is None:
+        return "–"
+    return format_pence(round_pence(pence) if isinstance(pence, Decimal) else pence)
+
+
+def factor(value: Decimal) -> str:
+    """A discount factor to four places."""
+    return f"{value:.4f}"
 
 
 def ratio(value: Decimal | None) -> str:
@@ -42,6 +49,7 @@ def uk_time(moment: datetime | None) -> str:
 def init_app(app: Flask) -> None:
     app.add_template_filter(money)
     app.add_template_filter(ratio)
+    app.add_template_filter(factor)
     app.add_template_filter(percent)
     app.add_template_filter(uk_time)
     app.add_template_filter(year_label, "year")

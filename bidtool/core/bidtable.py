@@ -1,0 +1,397 @@
+"""The flat table of bids that CSV and XLSX files share: one row per bid per financial year."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from bidtool.core.bid import MONEY_FIELDS, SUMMARY, Bid, BidYear
+from bidtool.core.bidfile import BID_FORMAT, MAX_PARTNERS, bid_to_dict, parse_bid
+from bidtool.core.errors import InvalidInput, Problem
+from bidtool.core.money import Pence, to_pounds
+from bidtool.core.years import year_label
+
+BID_COLUMNS = (
+    "reference", "title", "lead_organisation", "contact", "status", "award_sought", "savings_confidence",
+    "partners",
+)  # fmt: skip
+YEAR_COLUMNS = ("year", *MONEY_FIELDS)
+NARRATIVE = "narrative:"
+STATED_TOTALS = "stated_totals"
+REQUIRED_COLUMNS = ("reference", "title", "lead_organisation", "year")
+# Columns that hold numbers; a spreadsheet writes them as numbers so that people can add them up.
+NUMBER_COLUMNS = ("award_sought", "savings_confidence", *MONEY_FIELDS)
+
+LAYOUT = (
+    "One row per bid per financial year, the rows of a bid one after another, each repeating its reference.",
+    "The bid's details (title to partners, the narrative:<key> columns and stated_totals) are read from "
+    "its first row; on its later rows leave them blank or repeat the same value.",
+    "A bid with no years is one row with a blank year.",
+    "Amounts are pounds with at most two decimals (£ and commas are allowed); a blank amount means 0, "
+    "except savings_high, where a blank means no high estimate.",
+    "Columns may come in any order; reference, title, lead_organisation and year are required, "
+    "unknown columns are an error.",
+)
+COLUMN_GUIDANCE = {
+    "reference": "The bid's reference, unique within the round (at most 40 characters), on every row.",
+    "title": "The bid's title.",
+    "lead_organisation": "The organisation that leads the bid.",
+    "contact": "Optional: a role or team to contact.",
+    "status": "draft or submitted (blank: draft).",
+    "award_sought": "The total asked for from the fund, in pounds.",
+    "savings_confidence": "How good the evidence for the savings is: 1 (best) to 6 (weakest); blank: not graded.",
+    "partners": "Every partner as Name (type), separated by ';', for example "
+    "'Anytown Borough Council (district); Shire Police (police)'. Types: district, county, unitary, "
+    "metropolitan, london_borough, fire, police, health, probation, voluntary, private, other. "
+    "A name cannot contain ';'.",
+    "year": "The financial year of the row, such as 2014/15; the years of a bid must not repeat.",
+    "award_costs": "One-off costs paid from the award in this year.",
+    "match_costs": "One-off costs paid by the partners (match funding) in this year.",
+    "recurring_costs": "Ongoing extra running costs caused by the change in this year.",
+    "savings": "Cashable savings in this year: the low (prudent) estimate.",
+    "savings_high": "Optional high estimate of the savings; blank means no range.",
+    "other_benefits": "Non-cashable, monetised benefits in this year.",
+    f"{NARRATIVE}<key>": f"The narrative answer for {SUMMARY} or a criterion id of the round's scheme, "
+    "such as narrative:value_for_money; one column per answer.",
+    STATED_TOTALS: "Optional: the totals the bid itself prints, as a JSON list in bidtool.bid/1 form, for "
+    'example [{"figure": "savings", "amount": 250000, "years": ["2015/16"], "source": "Table 2"}].',
+}
+
+
+def narrative_keys(bids: Sequence[Bid]) -> list[str]:
+    """The narrative keys of some bids: the summary first, then the others in order."""
+    keys = {key for bid in bids for key in bid.narrative}
+    return ([SUMMARY] if SUMMARY in keys else []) + sorted(keys - {SUMMARY})
+
+
+def columns_for(keys: Sequence[str]) -> list[str]:
+    """The columns of the table for the given narrative keys."""
+    return [*BID_COLUMNS, *YEAR_COLUMNS, *(NARRATIVE + key for key in keys), STATED_TOTALS]
+
+
+def bids_to_rows(bids: Sequence[Bid]) -> tuple[list[str], list[list[str]]]:
+    """Write bids as the flat table: the columns, then one row of text per bid per year."""
+    keys = narrative_keys(bids)
+    columns = columns_for(keys)
+    rows: list[list[str]] = []
+    problems: list[Problem] = []
+    for bid in bids:
+        first = _bid_cells(bid, keys, problems)
+        for i, year in enumerate(bid.years or (None,)):
+            cells = first if i == 0 else {"reference": bid.reference}
+            rows.append([{**cells, **_year_cells(year)}.get(column, "") for column in columns])
+    if problems:
+        raise InvalidInput(problems)
+    return columns, rows
+
+
+def _pounds(pence: Pence | None) -> str:
+    return "" if pence is None else str(to_pounds(pence)).removesuffix(".00")
+
+
+def _json_number(value: object) -> object:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    raise TypeError(f"cannot write {type(value).__name__} as a number")
+
+
+def _bid_cells(bid: Bid, keys: Sequence[str], problems: list[Problem]) -> dict[str, str]:
+    for partner in bid.partners:
+        if ";" in partner.name:
+            problems.append(
+                Problem(
+                    f"bid {bid.reference}, partners",
+                    f"the name {partner.name[:60]!r} contains ';', which separates partners in CSV and XLSX "
+                    "files; rename the partner or export the bids as JSON",
+                )
+            )
+    stated = bid_to_dict(bid)["stated_totals"]
+    return {
+        "reference": bid.reference,
+        "title": bid.title,
+        "lead_organisation": bid.lead_organisation,
+        "contact": bid.contact or "",
+        "status": bid.status.value,
+        "award_sought": _pounds(bid.award_sought),
+        "savings_confidence": "" if bid.savings_confidence is None else str(bid.savings_confidence),
+        "partners": "; ".join(f"{p.name} ({p.type.value})" for p in bid.partners),
+        **{NARRATIVE + key: bid.narrative.get(key, "") for key in keys},
+        STATED_TOTALS: json.dumps(stated, default=_json_number, ensure_ascii=False) if stated else "",
+    }
+
+
+def _year_cells(year: BidYear | None) -> dict[str, str]:
+    if year is None:
+        return {}
+    cells = {name: _pounds(getattr(year, name)) for name in MONEY_FIELDS}
+    return {"year": year_label(year.year), **cells}
+
+
+# Reading ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Found:
+    """Problems found in a table, each kept with its row and column so they can be listed in order."""
+
+    order: dict[str, int]
+    items: list[tuple[int, int, Problem]] = field(default_factory=list)
+
+    def add(self, row: int, column: str | None, message: str) -> None:
+        where = f"row {row}, {column}" if column else f"row {row}"
+        position = self.order.get(column or "", -1)
+        self.items.append((row, position, Problem(where, message)))
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            ordered = sorted(enumerate(self.items), key=lambda item: (item[1][0], item[1][1], item[0]))
+            raise InvalidInput([problem for _, (_, _, problem) in ordered])
+
+
+@dataclass
+class _Group:
+    """The rows of one bid: (row number, cells by column)."""
+
+    reference: str
+    rows: list[tuple[int, dict[str, str]]]
+
+
+def rows_to_bids(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> list[Bid]:
+    """Read bids from the flat table (header row 1), or raise InvalidInput naming each row and column."""
+    names = _header(columns)
+    found = _Found({name: i for i, name in enumerate(names) if name})
+    groups = _groups(names, rows, found)
+    bids = []
+    for group in groups:
+        before = len(found)
+        bid = _bid(group, found)
+        if bid is not None and len(found) == before:
+            bids.append(bid)
+    found.raise_if_any()
+    return bids
+
+
+def _shown(names: Sequence[str], most: int = 8) -> str:
+    listed = ", ".join(repr(name[:40]) for name in names[:most])
+    return listed + (f" and {len(names) - most:,} more" if len(names) > most else "")
+
+
+def _header(columns: Sequence[str]) -> list[str]:
+    names = [str(column).strip() for column in columns]
+    known = {*BID_COLUMNS, *YEAR_COLUMNS, STATED_TOTALS}
+    if not any(names):
+        raise InvalidInput(
+            [Problem("row 1", f"is empty; it must name the columns, such as {', '.join(REQUIRED_COLUMNS)}")]
+        )
+    wrong = []
+    unknown = [n for n in names if n and n not in known and not n.startswith(NARRATIVE)]
+    if unknown:
+        wrong.append(f"has unknown columns {_shown(unknown)} (known: {', '.join(known_columns())})")
+    missing = [c for c in REQUIRED_COLUMNS if c not in names]
+    if missing:
+        wrong.append(f"lacks the required columns {', '.join(missing)}")
+    twice = [name for name, count in Counter(n for n in names if n).items() if count > 1]
+    if twice:
+        wrong.append(f"names {_shown(twice)} more than once")
+    if wrong:
+        raise InvalidInput([Problem("row 1", f"the header {'; '.join(wrong)}")])
+    return names
+
+
+def known_columns() -> list[str]:
+    """Every column the table may have, as the header names them."""
+    return [*BID_COLUMNS, *YEAR_COLUMNS, f"{NARRATIVE}<key>", STATED_TOTALS]
+
+
+def column_letter(index: int) -> str:
+    """The spreadsheet name of a column: 0 -> A, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _groups(names: list[str], rows: Sequence[Sequence[str]], found: _Found) -> list[_Group]:
+    """Split the rows into bids: consecutive rows with the same reference (blank rows are skipped)."""
+    groups: list[_Group] = []
+    first_row: dict[str, int] = {}
+    for offset, cells in enumerate(rows):
+        number = offset + 2
+        if not any(str(cell).strip() for cell in cells):
+            continue
+        for i in range(len(cells)):
+            if (i >= len(names) or not names[i]) and str(cells[i]).strip():
+                found.add(number, None, f"column {column_letter(i)} has a value but no name in row 1")
+        row = {name: str(cells[i]) if i < len(cells) else "" for i, name in enumerate(names) if name}
+        reference = row["reference"].strip()
+        if not reference:
+            found.add(number, "reference", "must not be empty: every row of a bid repeats its reference")
+        elif groups and groups[-1].reference == reference:
+            groups[-1].rows.append((number, row))
+        elif reference in first_row:
+            found.add(
+                number,
+                "reference",
+                f"{reference[:40]!r} is already the reference of the bid that starts on row "
+                f"{first_row[reference]}; keep the rows of one bid together, one after another",
+            )
+        else:
+            first_row[reference] = number
+            groups.append(_Group(reference, [(number, row)]))
+    return groups
+
+
+def _blank(value: str | None) -> str | None:
+    """A cell's text, or None when it is blank."""
+    return value.strip() if value is not None and value.strip() else None
+
+
+def _bid(group: _Group, found: _Found) -> Bid | None:
+    first_number, first = group.rows[0]
+    bid_columns = [c for c in first if c in BID_COLUMNS or c.startswith(NARRATIVE) or c == STATED_TOTALS]
+    for number, row in group.rows[1:]:
+        for column in bid_columns:
+            value, expected = row[column].strip(), first[column].strip()
+            if value and value != expected:
+                found.add(
+                    number,
+                    column,
+                    f"{value[:40]!r} differs from the bid's first row, row {first_number} ({expected[:40]!r}); "
+                    "a bid's details are read from its first row, so leave this cell blank or repeat them",
+                )
+    partners, partner_numbers = _partners(first.get("partners", ""), first_number, found)
+    years, year_rows = _years(group.rows, found)
+    data = {
+        "format": BID_FORMAT,
+        "reference": _blank(first["reference"]),
+        "title": _blank(first["title"]),
+        "lead_organisation": _blank(first["lead_organisation"]),
+        "contact": _blank(first.get("contact")),
+        "status": _blank(first.get("status")),
+        "partners": partners,
+        "award_sought": _blank(first.get("award_sought")) or 0,
+        "savings_confidence": _blank(first.get("savings_confidence")),
+        "years": years,
+        "narrative": {
+            column.removeprefix(NARRATIVE): first[column]
+            for column in first
+            if column.startswith(NARRATIVE) and first[column].strip()
+        },
+        "stated_totals": _stated_totals(first.get(STATED_TOTALS, ""), first_number, found),
+    }
+    try:
+        return parse_bid(data)
+    except InvalidInput as error:
+        for problem in error.problems:
+            found.add(*_locate(problem, first_number, year_rows, partner_numbers))
+        return None
+
+
+def _split_partner(text: str) -> tuple[str, str] | None:
+    """Split "Name (type)" at its last bracket: "Police (force not named) (police)" keeps its own brackets."""
+    if not text.endswith(")"):
+        return None
+    name, bracket, kind = text[:-1].rpartition("(")
+    if not bracket:
+        return None
+    return name.strip(), kind.strip()
+
+
+def _partners(cell: str, number: int, found: _Found) -> tuple[list[dict], list[int]]:
+    """Read the partners cell; return the partners and, for each, its place in the cell (from 1)."""
+    entries = [(n, text.strip()) for n, text in enumerate(cell.split(";"), start=1) if text.strip()]
+    if len(entries) > MAX_PARTNERS:
+        found.add(number, "partners", f"lists {len(entries):,} partners; the most allowed is {MAX_PARTNERS}")
+        return [], []
+    partners, places = [], []
+    for n, text in entries:
+        split = _split_partner(text)
+        if split is None:
+            found.add(
+                number,
+                "partners",
+                f"partner {n} ({text[:40]!r}) needs its type in brackets, such as 'Anytown Council (district)'; "
+                "partners are separated by ';', so a name cannot contain one",
+            )
+            continue
+        partners.append({"name": split[0], "type": split[1]})
+        places.append(n)
+    return partners, places
+
+
+def _years(rows: list[tuple[int, dict[str, str]]], found: _Found) -> tuple[list[dict], list[int]]:
+    """Read the year rows of a bid; return the years and the row number of each."""
+    if len(rows) == 1 and _blank(rows[0][1]["year"]) is None:
+        number, row = rows[0]
+        for name in MONEY_FIELDS:
+            if _blank(row.get(name)) is not None:
+                found.add(number, name, "a row without a year cannot hold amounts: give its year, such as 2014/15")
+        return [], []
+    years, numbers = [], []
+    for number, row in rows:
+        label = _blank(row["year"])
+        if label is None:
+            found.add(number, "year", "must not be empty (only a bid with no years has a row without a year)")
+            continue
+        amounts = {name: value for name in MONEY_FIELDS if (value := _blank(row.get(name))) is not None}
+        years.append({"year": label, **amounts})
+        numbers.append(number)
+    return years, numbers
+
+
+def _no_repeated_keys(pairs: list[tuple[str, object]]) -> dict:
+    result: dict = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"the field {key!r} appears twice in one object")
+        result[key] = value
+    return result
+
+
+def _refuse_constant(name: str) -> object:
+    raise ValueError(f"{name} is not a number bidtool accepts")
+
+
+def _stated_totals(cell: str, number: int, found: _Found) -> object:
+    text = cell.strip()
+    if not text:
+        return []
+    try:
+        return json.loads(
+            text, parse_float=Decimal, parse_constant=_refuse_constant, object_pairs_hook=_no_repeated_keys
+        )
+    except (ValueError, RecursionError) as error:
+        found.add(number, STATED_TOTALS, f"must be a JSON list of totals ({str(error)[:100]})")
+        return []
+
+
+_YEAR_PATH = re.compile(r"years\[(\d+)\](?:\.(\w+))?")
+_PARTNER_PATH = re.compile(r"partners\[(\d+)\](?:\.(\w+))?")
+
+
+def _locate(
+    problem: Problem, first: int, year_rows: list[int], partner_numbers: list[int]
+) -> tuple[int, str | None, str]:
+    """Turn a bidtool.bid/1 field path into the row and column of the table that holds the field."""
+    where, message = problem.where, problem.message
+    if match := _YEAR_PATH.fullmatch(where):
+        return year_rows[int(match.group(1))], match.group(2), message
+    if match := _PARTNER_PATH.fullmatch(where):
+        detail = f" ({match.group(2)})" if match.group(2) else ""
+        return first, "partners", f"partner {partner_numbers[int(match.group(1))]}{detail}: {message}"
+    if where == "years":
+        return first, "year", message
+    if where.startswith("narrative."):
+        return first, NARRATIVE + where.removeprefix("narrative."), message
+    if where.startswith(f"{STATED_TOTALS}["):
+        return first, STATED_TOTALS, f"{where.removeprefix(STATED_TOTALS)}: {message}"
+    return first, where or None, message

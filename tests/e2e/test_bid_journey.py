@@ -1,0 +1,85 @@
+"""A council officer writes a bid in the browser, from start to submission."""
+
+import re
+
+from playwright.sync_api import expect
+
+from bidtool.core.appraisal import appraise
+from bidtool.core.bid import Bid, BidYear
+from bidtool.core.money import format_pence
+
+
+def test_a_council_writes_checks_and_submits_a_bid(page, demo, session):
+    page.goto("/rounds/tca-2013")
+    page.get_by_role("link", name="Start a new bid").click()
+
+    page.get_by_label("Bid reference").fill("ANY-01")
+    page.get_by_label("Title").fill("Anytown and Shire shared back office")
+    page.get_by_label("Lead organisation").fill("Anytown District Council")
+    page.get_by_label("Award sought").fill("£300,000")
+    page.get_by_label("Confidence in the savings").select_option("4")
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_text("Bid ANY-01 started: your draft is saved")).to_be_visible()
+
+    page.get_by_role("link", name="Partners").click()
+    page.get_by_label("Name").fill("Anytown District Council")
+    page.get_by_label("Type").select_option("district")
+    page.get_by_role("button", name="Add another partner").click()
+    page.locator("#partners-1-name").fill("Shire Fire and Rescue Service")
+    page.locator("#partners-1-type").select_option("fire")
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_text("2 organisations")).to_be_visible()
+
+    page.get_by_role("link", name="Finance by year").click()
+    page.locator("#years-0-year").fill("2026/27")
+    page.get_by_label("Award-funded costs, 2026/27").fill("200,000")
+    page.get_by_role("button", name="Add a year").click()
+    page.get_by_label("Award-funded costs, 2027/28").fill("100000")
+    page.get_by_label("Savings (prudent), 2027/28").fill("150,000")
+    page.get_by_role("button", name="Add a year").click()
+    page.get_by_label("Savings (prudent), 2028/29").fill("lots")
+    page.get_by_role("button", name="Save and continue").click()
+
+    # The error summary links to the field, and nothing typed is lost.
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("There is a problem")
+    expect(summary.get_by_role("link")).to_have_attribute("href", "#years-2-savings")
+    expect(page.get_by_label("Savings (prudent), 2028/29")).to_have_value("lots")
+    expect(page.get_by_label("Savings (prudent), 2027/28")).to_have_value("150,000")
+    page.get_by_label("Savings (prudent), 2028/29").fill("250,000")
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_text("3 financial years")).to_be_visible()
+
+    page.get_by_role("link", name="Narrative").click()
+    for box in page.locator("textarea").all():
+        box.fill("We will merge the two back offices and share one system.")
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_text("6 of 6 answered")).to_be_visible()
+
+    expected = appraise(
+        Bid(
+            reference="ANY-01",
+            title="",
+            lead_organisation="",
+            award_sought=30_000_000,
+            savings_confidence=4,
+            years=(
+                BidYear(2026, award_costs=20_000_000),
+                BidYear(2027, award_costs=10_000_000, savings=15_000_000),
+                BidYear(2028, savings=25_000_000),
+            ),
+        )
+    )
+    page.get_by_role("link", name="Self-check: appraisal and consistency").click()
+    words = page.get_by_test_id("appraisal-words")
+    expect(words).to_contain_text(f"The net present value is {format_pence(expected.prudent.npv)}")
+    expect(words).to_contain_text(f"a benefit-cost ratio of {expected.prudent.bcr:.2f}")
+    expect(page.get_by_test_id("appraisal")).to_contain_text(format_pence(expected.adjusted.npv))
+    expect(page.get_by_text("The self-check found no errors")).to_be_visible()
+
+    page.get_by_role("link", name="Back to the bid").click()
+    page.get_by_role("link", name="Check your answers and submit").click()
+    page.get_by_role("button", name="Submit the bid").click()
+    expect(page.get_by_text("Bid ANY-01 submitted")).to_be_visible()
+    expect(page.get_by_text("This bid has been submitted, so it can no longer be changed.")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/rounds/tca-2013/bids/ANY-01$"))
