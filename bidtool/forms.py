@@ -202,6 +202,9 @@ class FinanceForm(FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
+        if self.repeat.data and self.repeat_years.data is None and not self.repeat_years.errors:
+            self.repeat_years.errors.append("Enter how many years to repeat the savings for")
+            valid = False
         # Every year's fields share their labels; say which year each problem is in.
         for number, entry in enumerate(self.years, start=1):
             when = entry.form.year.raw or f"year {number}"
