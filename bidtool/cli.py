@@ -24,7 +24,8 @@ from bidtool.core.scheme import Scheme
 from bidtool.core.scoring import score_bid, suggest_scores
 from bidtool.core.summary import appraisal_summary, findings_summary, ranking_summary
 from bidtool.core.years import year_label
-from bidtool.files import dump_json, load_bid, load_scheme, load_scores, plain_number
+from bidtool.files import MAX_FILE_BYTES, dump_json, load_bid, load_scheme, load_scores, plain_number
+from bidtool.services import EVERYONE, transfer
 from bidtool.services.demo import load_demo
 
 EXIT_BAD_INPUT = 2
@@ -330,3 +331,59 @@ def _ranking_csv(scheme: Scheme, summary: dict) -> str:
         }
         writer.writerow({k: plain_number(v) if isinstance(v, Decimal) else v for k, v in cells.items()})
     return out.getvalue()
+
+
+def _read_upload(path: Path) -> tuple[str, bytes]:
+    """Read a file to import, as the upload form would send it: its name and its bytes."""
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise InvalidInput([Problem(str(path), f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")])
+        return str(path), path.read_bytes()
+    except FileNotFoundError:
+        raise InvalidInput([Problem(str(path), "no such file")]) from None
+    except IsADirectoryError:
+        raise InvalidInput([Problem(str(path), "is a folder, not a file")]) from None
+    except OSError as error:
+        raise InvalidInput([Problem(str(path), f"cannot be read ({error.strerror})")]) from None
+
+
+@main.command("import-bids")
+@click.option("--round", "round_ref", required=True, help="The reference of the round to add the bids to.")
+@click.argument("files", type=FileArgument, nargs=-1, required=True)
+@in_app
+@reports_bad_input
+def import_bids_command(round_ref: str, files: tuple[Path, ...]) -> None:
+    """Add bids from bidtool.bid/1 JSON, CSV or XLSX files to a round: all of them, or none."""
+    uploads, problems = [], []
+    for path in files:
+        try:
+            uploads.append(_read_upload(path))
+        except InvalidInput as error:
+            problems += error.problems
+    if problems:
+        raise InvalidInput(problems)
+    added = transfer.import_bids(db.session(), EVERYONE, round_ref, uploads)
+    click.echo(f"{len(added)} bid{'s' if len(added) != 1 else ''} added to {round_ref}: {', '.join(added)}")
+
+
+@main.command("export-bids")
+@click.option("--round", "round_ref", required=True, help="The reference of the round.")
+@click.option(
+    "--format", "fmt", type=click.Choice(list(transfer.FORMATS)), required=True, help="The file format."
+)
+@click.option("-o", "--output", type=FileArgument, help="The file to write (standard output if not given).")
+@in_app
+@reports_bad_input
+def export_bids_command(round_ref: str, fmt: str, output: Path | None) -> None:
+    """Write a round's bids as JSON (a list of bidtool.bid/1 objects), CSV or XLSX."""
+    if output is None and fmt == "xlsx":
+        raise InvalidInput([Problem("--output", "an XLSX workbook is not text: name a file with -o")])
+    _, _, data = transfer.export_bids(db.session(), EVERYONE, round_ref, fmt)
+    if output is None:
+        click.echo(data.decode("utf-8-sig"), nl=False)
+        return
+    try:
+        output.write_bytes(data)
+    except OSError as error:
+        raise InvalidInput([Problem(str(output), f"cannot be written ({error.strerror})")]) from None
+    click.echo(f"Wrote {output}", err=True)

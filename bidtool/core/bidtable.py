@@ -43,7 +43,8 @@ COLUMN_GUIDANCE = {
     "contact": "Optional: a role or team to contact.",
     "status": "draft or submitted (blank: draft).",
     "award_sought": "The total asked for from the fund, in pounds.",
-    "savings_confidence": "How good the evidence for the savings is: 1 (best) to 6 (weakest); blank: not graded.",
+    "savings_confidence": "How good the evidence for the savings is: 1 (best) to 6 (weakest); "
+    "blank: not graded.",
     "partners": "Every partner as Name (type), separated by ';', for example "
     "'Anytown Borough Council (district); Shire Police (police)'. Types: district, county, unitary, "
     "metropolitan, london_borough, fire, police, health, probation, voluntary, private, other. "
@@ -79,7 +80,11 @@ def bids_to_rows(bids: Sequence[Bid]) -> tuple[list[str], list[list[str]]]:
     columns = columns_for(keys)
     rows: list[list[str]] = []
     problems: list[Problem] = []
+    seen: set[str] = set()
     for bid in bids:
+        if bid.reference in seen:
+            problems.append(Problem(f"bid {bid.reference}", "the reference is used by more than one bid"))
+        seen.add(bid.reference)
         first = _bid_cells(bid, keys, problems)
         for i, year in enumerate(bid.years or (None,)):
             cells = first if i == 0 else {"reference": bid.reference}
@@ -201,7 +206,12 @@ def _header(columns: Sequence[str]) -> list[str]:
     if twice:
         wrong.append(f"names {_shown(twice)} more than once")
     if wrong:
-        raise InvalidInput([Problem("row 1", f"the header {'; '.join(wrong)}")])
+        hint = ""
+        if len([n for n in names if n]) == 1 and ";" in names[0]:
+            hint = (
+                " (the columns seem to be separated by ';': save the file as 'CSV UTF-8 (comma delimited)')"
+            )
+        raise InvalidInput([Problem("row 1", f"the header {'; '.join(wrong)}{hint}")])
     return names
 
 
@@ -265,8 +275,9 @@ def _bid(group: _Group, found: _Found) -> Bid | None:
                 found.add(
                     number,
                     column,
-                    f"{value[:40]!r} differs from the bid's first row, row {first_number} ({expected[:40]!r}); "
-                    "a bid's details are read from its first row, so leave this cell blank or repeat them",
+                    f"{value[:40]!r} differs from the bid's first row, row {first_number} "
+                    f"({expected[:40]!r}); a bid's details are read from its first row, "
+                    "so leave this cell blank or repeat them",
                 )
     partners, partner_numbers = _partners(first.get("partners", ""), first_number, found)
     years, year_rows = _years(group.rows, found)
@@ -319,8 +330,8 @@ def _partners(cell: str, number: int, found: _Found) -> tuple[list[dict], list[i
             found.add(
                 number,
                 "partners",
-                f"partner {n} ({text[:40]!r}) needs its type in brackets, such as 'Anytown Council (district)'; "
-                "partners are separated by ';', so a name cannot contain one",
+                f"partner {n} ({text[:40]!r}) needs its type in brackets, such as "
+                "'Anytown Council (district)'; partners are separated by ';', so a name cannot contain one",
             )
             continue
         partners.append({"name": split[0], "type": split[1]})
@@ -334,7 +345,9 @@ def _years(rows: list[tuple[int, dict[str, str]]], found: _Found) -> tuple[list[
         number, row = rows[0]
         for name in MONEY_FIELDS:
             if _blank(row.get(name)) is not None:
-                found.add(number, name, "a row without a year cannot hold amounts: give its year, such as 2014/15")
+                found.add(
+                    number, name, "a row without a year cannot hold amounts: give its year, such as 2014/15"
+                )
         return [], []
     years, numbers = [], []
     for number, row in rows:

@@ -2,16 +2,85 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort
+import io
 
-blueprint = Blueprint("files", __name__, url_prefix="/rounds/<round_ref>")
+from flask import Blueprint, flash, redirect, render_template, send_file, url_for
+
+from bidtool import db
+from bidtool.core.bidtable import COLUMN_GUIDANCE, LAYOUT, REQUIRED_COLUMNS, known_columns
+from bidtool.core.errors import BidToolError, InvalidInput
+from bidtool.forms import UploadForm
+from bidtool.services import EVERYONE, rounds, transfer
+
+# Routes of a round live under ROUND; the template needs no round, so the blueprint has no prefix.
+blueprint = Blueprint("files", __name__)
+ROUND = "/rounds/<round_ref>"
+# A page lists at most this many problems (a file of junk can have thousands), and a flash names
+# at most this many bids (it travels in the session cookie).
+MAX_PROBLEMS_SHOWN = 500
+MAX_NAMED = 20
 
 
-@blueprint.route("/upload", methods=["GET", "POST"])
+def _file_name(name: str | None) -> str:
+    """The name of an uploaded file without any folder, as people know it."""
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    return base[:100] or "upload"
+
+
+def _uploaded(references: list[str]) -> str:
+    named = ", ".join(references[:MAX_NAMED])
+    more = f" and {len(references) - MAX_NAMED} more" if len(references) > MAX_NAMED else ""
+    return f"{len(references)} bid{'s' if len(references) != 1 else ''} uploaded: {named}{more}"
+
+
+@blueprint.route(f"{ROUND}/upload", methods=["GET", "POST"])
 def upload(round_ref: str):
-    abort(501)
+    round_row = rounds.get_round(db.session(), round_ref)
+    form = UploadForm()
+    problems: list[str] = []
+    if form.validate_on_submit():
+        uploads = [(_file_name(f.filename), f.read()) for f in form.files.data if f]
+        try:
+            added = transfer.import_bids(db.session(), EVERYONE, round_ref, uploads)
+        except InvalidInput as error:
+            problems = [str(problem) for problem in error.problems]
+        except BidToolError as error:
+            problems = [str(error)]
+        else:
+            flash(_uploaded(added), "success")
+            return redirect(url_for("rounds.show", round_ref=round_ref))
+    return render_template(
+        "files/upload.html",
+        title="Upload bids",
+        form=form,
+        round=round_row,
+        # Each problem is text that the error summary escapes; it may quote what the file says.
+        problems=[{"text": problem, "href": "#files"} for problem in problems[:MAX_PROBLEMS_SHOWN]],
+        not_shown=max(0, len(problems) - MAX_PROBLEMS_SHOWN),
+        total_problems=len(problems),
+        layout=LAYOUT,
+        guidance=[(column, COLUMN_GUIDANCE[column]) for column in known_columns()],
+        required=REQUIRED_COLUMNS,
+    )
 
 
-@blueprint.get("/export")
+@blueprint.get(f"{ROUND}/export")
 def export(round_ref: str):
-    abort(501)
+    round_row = rounds.get_round(db.session(), round_ref)
+    return render_template("files/export.html", title="Download bids", round=round_row)
+
+
+@blueprint.get(f"{ROUND}/export.<any(json, csv, xlsx):fmt>")
+def download(round_ref: str, fmt: str):
+    try:
+        name, mimetype, data = transfer.export_bids(db.session(), EVERYONE, round_ref, fmt)
+    except InvalidInput as error:
+        flash(" ".join(str(problem) for problem in error.problems[:3]))
+        return redirect(url_for("files.export", round_ref=round_ref))
+    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)
+
+
+@blueprint.get("/bids-template.xlsx")
+def template():
+    name, mimetype, data = transfer.bids_template()
+    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)

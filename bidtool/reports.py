@@ -1,0 +1,344 @@
+"""Bids as spreadsheets: CSV and XLSX in the flat layout of core.bidtable, the appraisal, the template."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import warnings
+import zipfile
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, time
+from decimal import Decimal
+
+import openpyxl
+import pandas as pd
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from bidtool.core.appraisal import ILLUSTRATIVE_OPTIMISM_BIAS, Appraisal, appraise
+from bidtool.core.bid import Bid, BidStatus, BidYear, Partner, PartnerType
+from bidtool.core.bidtable import (
+    COLUMN_GUIDANCE,
+    LAYOUT,
+    NUMBER_COLUMNS,
+    bids_to_rows,
+    known_columns,
+)
+from bidtool.core.errors import InvalidInput, Problem
+from bidtool.core.summary import case_summary
+
+BIDS_SHEET = "Bids"
+APPRAISAL_SHEET = "Appraisal"
+GUIDANCE_SHEET = "Guidance"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# Limits that keep a hostile file from costing more than a real one: a round of a few hundred
+# bids over a few years fills well under a thousand rows and about thirty columns.
+MAX_ROWS = 10_000
+MAX_COLUMNS = 200
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+
+# A spreadsheet runs a cell that starts with one of these as a formula: CSV cells that would are
+# written with a leading apostrophe (which reading removes), XLSX cells are marked as text.
+_FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+# XLSX text cannot hold most control characters; Excel writes them as _xHHHH_ (and a literal
+# "_xHHHH_" with its underscore escaped as _x005F_), so bidtool does the same.
+_XLSX_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
+_XLSX_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f]")
+
+
+def _fail(name: str, message: str) -> InvalidInput:
+    return InvalidInput([Problem(name, message)])
+
+
+# Reading ------------------------------------------------------------------------------------------
+
+
+def read_table(name: str, data: bytes) -> tuple[list[str], list[list[str]]]:
+    """Read a CSV or XLSX file's bytes (by its name's extension) as its header and rows of text."""
+    if name.lower().endswith(".xlsx"):
+        return read_xlsx(name, data)
+    return read_csv(name, data)
+
+
+def read_csv(name: str, data: bytes) -> tuple[list[str], list[list[str]]]:
+    """Read CSV bytes (UTF-8, with or without a byte-order mark) as its header and rows of text."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise _fail(
+            name, f"is not UTF-8 text (byte {error.start}); save it as 'CSV UTF-8 (comma delimited)'"
+        ) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows: list[list[str]] = []
+    number = 0
+    while True:
+        number += 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            if "field larger than field limit" in str(error):
+                longest = f"{csv.field_size_limit():,}"
+                raise _fail(name, f"row {number} has a cell longer than {longest} characters") from None
+            raise _fail(name, f"row {number} cannot be read as CSV ({error})") from None
+        if len(cells) > MAX_COLUMNS:
+            raise _fail(
+                name, f"row {number} has {len(cells):,} cells; the most bidtool reads is {MAX_COLUMNS}"
+            )
+        if number > MAX_ROWS + 1:
+            raise _fail(name, f"has more than {MAX_ROWS:,} rows; split it into smaller files")
+        rows.append([_csv_unescape(cell) for cell in cells])
+    if not rows:
+        raise _fail(name, "is empty")
+    return rows[0], rows[1:]
+
+
+def _csv_unescape(cell: str) -> str:
+    return cell[1:] if cell.startswith("'") and _FORMULA_START.match(cell) else cell
+
+
+def read_xlsx(name: str, data: bytes) -> tuple[list[str], list[list[str]]]:
+    """Read the sheet "Bids" of an XLSX workbook as its header and rows of text."""
+    _check_archive(name, data)
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about features of the workbook it does not keep (styles, validation).
+            warnings.simplefilter("ignore")
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            try:
+                if BIDS_SHEET not in book.sheetnames:
+                    sheets = ", ".join(repr(s[:40]) for s in book.sheetnames[:10])
+                    raise _fail(name, f"has no sheet named {BIDS_SHEET!r} (its sheets: {sheets})")
+                sheet = book[BIDS_SHEET]
+                sheet.reset_dimensions()  # the size a file claims is not trusted
+                rows = _sheet_rows(name, sheet.iter_rows(max_row=MAX_ROWS + 2, values_only=True))
+            finally:
+                book.close()
+    except InvalidInput:
+        raise
+    except Exception as error:
+        # openpyxl raises many kinds of error for a damaged workbook; each means the same to a user.
+        raise _fail(name, f"cannot be read as an XLSX workbook ({type(error).__name__})") from None
+    return rows[0], rows[1:]
+
+
+def _check_archive(name: str, data: bytes) -> None:
+    """Refuse what is not a zip archive (as XLSX files are) or would unpack to far more than it is."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        raise _fail(
+            name, "is not an XLSX workbook (save it from Excel as 'Excel Workbook (.xlsx)')"
+        ) from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise _fail(name, f"unpacks to more than {MAX_UNPACKED_BYTES // (1024 * 1024)} MB")
+
+
+def _sheet_rows(name: str, source) -> list[list[str]]:
+    """Take the rows of the sheet Bids as text, refusing one too long or too wide before reading on."""
+    rows = []
+    for number, values in enumerate(source, start=1):
+        if number > MAX_ROWS + 1:
+            raise _fail(name, f"has more than {MAX_ROWS:,} rows in the sheet {BIDS_SHEET!r}; split it up")
+        if any(value is not None for value in values[MAX_COLUMNS:]):
+            column = get_column_letter(MAX_COLUMNS)
+            raise _fail(name, f"row {number} has values beyond column {column}, the last that bidtool reads")
+        row = [cell_text(value) for value in values[:MAX_COLUMNS]]
+        while row and not row[-1]:
+            row.pop()
+        rows.append(row)
+    if not rows or not any(rows[0]):
+        raise _fail(name, f"the sheet {BIDS_SHEET!r} has no header in row 1")
+    return rows
+
+
+def cell_text(value: object) -> str:
+    """The text of a spreadsheet cell, numbers as people typed them: 166900.0 is "166900"."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).upper()
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        # A sum worked out by the spreadsheet can be a hair off the penny (0.1 + 0.2).
+        if abs(value - round(value, 2)) <= 1e-9 * max(1.0, abs(value)):
+            return repr(round(value, 2))
+        return repr(value)
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, str):
+        return _XLSX_ESCAPE.sub(lambda m: chr(int(m.group()[2:6], 16)), value)
+    return str(value)
+
+
+# Writing ------------------------------------------------------------------------------------------
+
+
+def bids_csv(bids: Sequence[Bid]) -> bytes:
+    """Write bids as CSV in the flat layout, UTF-8 with a byte-order mark so that Excel reads £ right."""
+    columns, rows = bids_to_rows(bids)
+    frame = pd.DataFrame([[_csv_escape(cell) for cell in row] for row in rows], columns=columns, dtype=object)
+    return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def _csv_escape(cell: str) -> str:
+    return f"'{cell}" if _FORMULA_START.match(cell) and not _NUMBER.fullmatch(cell) else cell
+
+
+def bids_xlsx(
+    bids: Sequence[Bid], optimism_bias: Mapping[int, Decimal] = ILLUSTRATIVE_OPTIMISM_BIAS
+) -> bytes:
+    """Write bids as XLSX: the sheet Bids in the flat layout, their appraisal, and the guidance."""
+    appraisals = [appraise(bid, optimism_bias) for bid in bids]
+    return _workbook(bids, _appraisal_frame(bids, appraisals))
+
+
+def template_xlsx() -> bytes:
+    """The XLSX template: the Bids header with one example bid, and the guidance."""
+    return _workbook([EXAMPLE_BID], None)
+
+
+def _workbook(bids: Sequence[Bid], appraisal: pd.DataFrame | None) -> bytes:
+    columns, rows = bids_to_rows(bids)
+    frame = pd.DataFrame([_xlsx_row(columns, row) for row in rows], columns=columns, dtype=object)
+    out = io.BytesIO()
+    with pd.ExcelWriter(out, engine="openpyxl") as writer:
+        frame.to_excel(writer, sheet_name=BIDS_SHEET, index=False)
+        if appraisal is not None:
+            appraisal.to_excel(writer, sheet_name=APPRAISAL_SHEET, index=False)
+        _guidance_frame(appraisal is not None).to_excel(writer, sheet_name=GUIDANCE_SHEET, index=False)
+        for sheet in writer.sheets.values():
+            _tidy(sheet)
+        bids_sheet = writer.sheets[BIDS_SHEET]
+        for i, column in enumerate(columns, start=1):
+            if column not in NUMBER_COLUMNS:
+                # Text columns stay text when people type into them: 2014/15 is not a date.
+                bids_sheet.column_dimensions[get_column_letter(i)].number_format = "@"
+    return out.getvalue()
+
+
+def _xlsx_row(columns: Sequence[str], row: Sequence[str]) -> list[object]:
+    return [_xlsx_value(cell, column in NUMBER_COLUMNS) for column, cell in zip(columns, row, strict=True)]
+
+
+def _xlsx_value(cell: str, numeric: bool) -> object:
+    if not cell:
+        return None
+    if numeric and _NUMBER.fullmatch(cell):
+        number = Decimal(cell)
+        return int(number) if number == number.to_integral_value() else float(number)
+    escaped = _XLSX_ESCAPE.sub(lambda m: "_x005F" + m.group(), cell)
+    return _XLSX_UNSAFE.sub(lambda m: f"_x{ord(m.group()):04X}_", escaped)
+
+
+def _tidy(sheet) -> None:
+    """Bold, frozen header; readable widths; every cell that looks like a formula kept as text."""
+    widths: dict[int, int] = {}
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
+            if cell.value is not None:
+                longest = max(len(line) for line in str(cell.value).split("\n"))
+                widths[cell.column] = max(widths.get(cell.column, 0), longest)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for column, width in widths.items():
+        sheet.column_dimensions[get_column_letter(column)].width = min(max(width, 8), 60) + 2
+    sheet.freeze_panes = "A2"
+
+
+def _number(value: Decimal | None) -> object:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _payback(summary: dict) -> str:
+    if summary["payback_year"]:
+        return summary["payback_year"]
+    return "no costs" if summary["payback"] == "not_applicable" else "not within the bid's years"
+
+
+def _appraisal_frame(bids: Sequence[Bid], appraisals: Sequence[Appraisal]) -> pd.DataFrame:
+    rows = []
+    for bid, appraisal in zip(bids, appraisals, strict=True):
+        prudent, adjusted = case_summary(appraisal.prudent), case_summary(appraisal.adjusted)
+        rows.append(
+            {
+                "reference": _xlsx_value(bid.reference, numeric=False),
+                "title": _xlsx_value(bid.title, numeric=False),
+                **{key: _number(prudent[key]) for key in ("award_sought", "total_costs", "pv_costs")},
+                **{key: _number(prudent[key]) for key in ("pv_benefits", "npv", "bcr")},
+                "vfm_category": prudent["vfm_category"] or "n/a (no costs)",
+                "payback_year": _payback(prudent),
+                "confidence_grade": appraisal.confidence_grade,
+                "optimism_bias_percent": _number(appraisal.optimism_bias_percent),
+                **{f"adjusted_{key}": _number(adjusted[key]) for key in ("pv_benefits", "npv", "bcr")},
+                "adjusted_vfm_category": adjusted["vfm_category"] or "n/a (no costs)",
+                "adjusted_payback_year": _payback(adjusted),
+            }
+        )
+    return pd.DataFrame(rows, columns=list(APPRAISAL_GUIDANCE), dtype=object)
+
+
+APPRAISAL_GUIDANCE = {
+    "reference": "The bid's reference.",
+    "title": "The bid's title.",
+    "award_sought": "The total asked for from the fund, in pounds.",
+    "total_costs": "All costs over the bid's years (award, match and recurring), undiscounted.",
+    "pv_costs": "Present value of the costs (HM Treasury Green Book discounting, 3.5% a year).",
+    "pv_benefits": "Present value of the savings and other benefits (prudent case: the low savings).",
+    "npv": "Net present value: pv_benefits less pv_costs.",
+    "bcr": "Benefit-cost ratio: pv_benefits / pv_costs (blank when there are no costs).",
+    "vfm_category": "Value-for-money category of the BCR: Poor, Low, Medium, High, Very high.",
+    "payback_year": "The year from which the discounted benefits stay ahead of the discounted costs.",
+    "confidence_grade": "The savings confidence grade used (6, the weakest, when the bid gives none).",
+    "optimism_bias_percent": "How much the benefits are reduced for optimism bias at that grade "
+    "(the round's scheme); costs are not adjusted.",
+    "adjusted_pv_benefits": "Present value of the benefits after optimism bias.",
+    "adjusted_npv": "Net present value after optimism bias.",
+    "adjusted_bcr": "Benefit-cost ratio after optimism bias.",
+    "adjusted_vfm_category": "Value-for-money category after optimism bias.",
+    "adjusted_payback_year": "Payback year after optimism bias.",
+}
+
+
+def _guidance_frame(with_appraisal: bool) -> pd.DataFrame:
+    rows = [(BIDS_SHEET, "(layout)", line) for line in LAYOUT]
+    rows += [(BIDS_SHEET, column, COLUMN_GUIDANCE[column]) for column in known_columns()]
+    if with_appraisal:
+        rows.append(
+            (APPRAISAL_SHEET, "(layout)", "One row per bid, worked out by bidtool; it is not read back.")
+        )
+        rows += [(APPRAISAL_SHEET, column, text) for column, text in APPRAISAL_GUIDANCE.items()]
+    return pd.DataFrame(rows, columns=["Sheet", "Column", "What it holds"], dtype=object)
+
+
+EXAMPLE_BID = Bid(
+    reference="EXAMPLE-01",
+    title="Shared back office (an example: replace these rows with your bids)",
+    lead_organisation="Anytown Borough Council",
+    contact="Transformation team",
+    status=BidStatus.DRAFT,
+    partners=(
+        Partner("Anytown Borough Council", PartnerType.DISTRICT),
+        Partner("Shire County Council", PartnerType.COUNTY),
+    ),
+    award_sought=10_000_000,
+    savings_confidence=3,
+    years=(
+        BidYear(year=2015, award_costs=10_000_000, match_costs=2_000_000),
+        BidYear(year=2016, recurring_costs=1_000_000, savings=8_000_000, savings_high=12_000_000),
+    ),
+    narrative={
+        "summary": "The two councils will merge their back offices into one team.",
+        "value_for_money": "The merged team costs £80,000 a year less from the second year.",
+    },
+)

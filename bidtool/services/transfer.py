@@ -1,0 +1,143 @@
+"""Bids in and out as files: import bidtool.bid/1 JSON, CSV or XLSX all-or-nothing; export a round."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path, PurePath
+
+from sqlmodel import Session, select
+
+from bidtool import reports
+from bidtool.core.bid import Bid
+from bidtool.core.bidfile import bid_to_dict, parse_bid
+from bidtool.core.bidtable import rows_to_bids
+from bidtool.core.errors import InvalidInput, Problem
+from bidtool.files import dump_json, parse_json
+from bidtool.models import BidRow
+from bidtool.services import Refused, Scope
+from bidtool.services.bids import add_bid, round_bids, to_core
+from bidtool.services.rounds import get_round, is_open, scheme_of
+
+FORMATS = {
+    "json": "application/json",
+    "csv": "text/csv",
+    "xlsx": reports.XLSX_TYPE,
+}
+READABLE = (".json", ".csv", ".xlsx")
+
+
+def read_bids(name: str, data: bytes) -> list[Bid]:
+    """Read the bids of one file, by its extension; every problem names the file."""
+    suffix = PurePath(name).suffix.lower()
+    if suffix not in READABLE:
+        hint = " (an old-style Excel file: save it as 'Excel Workbook (.xlsx)')" if suffix == ".xls" else ""
+        raise InvalidInput([Problem(name, f"is not a file bidtool reads{hint}: upload .json, .csv or .xlsx")])
+    if not data or data.isspace():
+        raise InvalidInput([Problem(name, "is empty")])
+    if suffix == ".json":
+        return _json_bids(name, data)
+    columns, rows = reports.read_table(name, data)
+    try:
+        bids = rows_to_bids(columns, rows)
+    except InvalidInput as error:
+        raise error.prefixed(name) from None
+    if not bids:
+        raise InvalidInput([Problem(name, "has a header but no bids")])
+    return bids
+
+
+def _json_bids(name: str, data: bytes) -> list[Bid]:
+    """Read one bidtool.bid/1 object, or a list of them."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InvalidInput([Problem(name, f"is not UTF-8 text (byte {error.start})")]) from None
+    parsed = parse_json(text, Path(name))
+    if isinstance(parsed, list) and not parsed:
+        raise InvalidInput([Problem(name, "is an empty list: it has no bids")])
+    items = parsed if isinstance(parsed, list) else [parsed]
+    bids, problems = [], []
+    for i, item in enumerate(items, start=1):
+        try:
+            bids.append(parse_bid(item))
+        except InvalidInput as error:
+            if isinstance(parsed, list):
+                problems += [
+                    Problem(f"bid {i}, {p.where}" if p.where else f"bid {i}", p.message)
+                    for p in error.problems
+                ]
+            else:
+                problems += error.problems
+    if problems:
+        raise InvalidInput(problems).prefixed(name)
+    return bids
+
+
+def import_bids(
+    session: Session, scope: Scope, round_ref: str, uploads: list[tuple[str, bytes]]
+) -> list[str]:
+    """Add the bids of every file to a round, or none of them: raise InvalidInput with every problem."""
+    round_row = get_round(session, round_ref)
+    if scope.organisation is not None and not is_open(round_row):
+        raise Refused("The round's deadline has passed, so no new bids can be added.")
+    problems: list[Problem] = []
+    found: list[tuple[str, Bid]] = []
+    for name, data in uploads:
+        try:
+            found += [(name, bid) for bid in read_bids(name, data)]
+        except InvalidInput as error:
+            problems += error.problems
+    if not uploads:
+        problems.append(Problem("", "Choose one or more files to upload."))
+    present = set(session.exec(select(BidRow.reference).where(BidRow.round_id == round_row.id)).all())
+    problems += _clashes(found, present, scope)
+    if problems:
+        raise InvalidInput(problems)
+    try:
+        for _, bid in found:
+            add_bid(session, round_row, bid)
+    except Exception:
+        session.rollback()
+        raise
+    session.commit()
+    return [bid.reference for _, bid in found]
+
+
+def _clashes(found: list[tuple[str, Bid]], present: set[str], scope: Scope) -> list[Problem]:
+    """References taken already or twice in the upload, and bids the scope may not add."""
+    problems = []
+    first_in: dict[str, str] = {}
+    for name, bid in found:
+        where = f"{name}: bid {bid.reference}"
+        if bid.reference in present:
+            problems.append(Problem(where, "the round already has a bid with this reference"))
+        elif bid.reference in first_in:
+            problems.append(
+                Problem(where, f"the reference is also used by a bid in {first_in[bid.reference]}")
+            )
+        else:
+            first_in[bid.reference] = name
+        if scope.organisation is not None and bid.lead_organisation != scope.organisation:
+            problems.append(Problem(where, "you can only add bids led by your own organisation"))
+    return problems
+
+
+def export_bids(session: Session, scope: Scope, round_ref: str, fmt: str) -> tuple[str, str, bytes]:
+    """Write the round's bids that the scope may see as JSON, CSV or XLSX: (file name, type, bytes)."""
+    if fmt not in FORMATS:
+        raise InvalidInput([Problem("format", f"{fmt[:20]!r} is not one of {', '.join(FORMATS)}")])
+    round_row = get_round(session, round_ref)
+    bids = [to_core(row) for row in round_bids(session, scope, round_row)]
+    if fmt == "json":
+        data = (dump_json([bid_to_dict(bid) for bid in bids]) + "\n").encode("utf-8")
+    elif fmt == "csv":
+        data = reports.bids_csv(bids)
+    else:
+        data = reports.bids_xlsx(bids, scheme_of(round_row).optimism_bias)
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", round_row.reference).strip("-.") or "round"
+    return f"{safe}-bids.{fmt}", FORMATS[fmt], data
+
+
+def bids_template() -> tuple[str, str, bytes]:
+    """The XLSX template for uploading bids: (file name, type, bytes)."""
+    return "bids-template.xlsx", reports.XLSX_TYPE, reports.template_xlsx()
