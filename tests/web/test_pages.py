@@ -1,0 +1,278 @@
+"""Every page of the demo round, its list of bids with sorting and filters, missing pages and locked bids."""
+
+import json
+
+import pytest
+
+from bidtool.core.bid import BidStatus
+from tests.samples import TCA_BIDS
+from tests.web.screens import COMPILED, rendered, screen, stored, stored_status
+
+DEMO_REFERENCES = sorted(json.loads(path.read_text())["reference"] for path in TCA_BIDS)
+ROUND_PAGE = "/rounds/tca-2013"
+
+
+@pytest.fixture(autouse=True)
+def compiled_once(app):
+    """Share compiled templates between the tests' applications: compiling them is most of a page's time."""
+    app.jinja_env.bytecode_cache = COMPILED
+
+
+def bid_url(reference: str, page: str = "") -> str:
+    return f"{ROUND_PAGE}/bids/{reference}" + (f"/{page}" if page else "")
+
+
+def test_the_demo_round_has_18_bids():
+    assert len(DEMO_REFERENCES) == 18
+
+
+def test_the_list_of_rounds_shows_the_demo_round_with_its_pot_and_bids(app, client, demo):
+    with rendered(app) as seen:
+        response = client.get("/")
+
+    assert response.status_code == 200
+    [(template, context)] = seen
+    assert template == "rounds/index.html"
+    assert [r.reference for r in context["rounds"]] == ["tca-2013"]
+    page = response.get_data(as_text=True)
+    assert 'href="/rounds/tca-2013">Transformation Challenge Award 2013/14</a>' in page
+    assert "£6,900,000" in page
+    assert "None set" in page
+
+
+def test_the_list_of_rounds_says_how_to_start_when_there_are_none(client):
+    response = client.get("/")
+
+    assert response.status_code == 200
+    assert "There are no rounds yet" in response.get_data(as_text=True)
+
+
+def test_the_page_to_create_a_round_offers_the_shipped_schemes(app, client, demo):
+    with rendered(app) as seen:
+        response = client.get("/rounds/new")
+
+    assert response.status_code == 200
+    [(_, context)] = seen
+    assert sorted(key for key, _ in context["form"].scheme.choices) == [
+        "fire-transformation-2015",
+        "relative-baseline",
+        "tca",
+    ]
+
+
+def test_the_round_page_shows_all_18_bids_and_the_total_award_sought(app, client, demo):
+    with rendered(app) as seen:
+        response = client.get(ROUND_PAGE)
+
+    assert response.status_code == 200
+    [(template, context)] = seen
+    assert template == "rounds/show.html"
+    listing = context["listing"]
+    assert listing.total_bids == 18
+    assert sorted(b.reference for b in listing.bids) == DEMO_REFERENCES
+    assert listing.total_award == listing.shown_award == 668_683_200
+    assert context["is_open"] is True
+    page = response.get_data(as_text=True)
+    assert '<dd class="govuk-summary-list__value" data-testid="total-bids">18</dd>' in page
+    assert '<dd class="govuk-summary-list__value" data-testid="total-award">£6,686,832</dd>' in page
+    assert "All 18 bids" in page
+    assert all(f'href="{bid_url(reference)}"' in page for reference in DEMO_REFERENCES)
+    assert f'href="{ROUND_PAGE}/bids/new"' in page
+
+
+@pytest.mark.parametrize(
+    ("page", "template"),
+    [
+        ("", "bids/show.html"),
+        ("self-check", "bids/self_check.html"),
+        ("check-answers", "bids/check_answers.html"),
+    ],
+    ids=["task list", "self-check", "check answers"],
+)
+def test_every_demo_bid_page_loads(app, client, demo, page, template):
+    answers = {}
+    with rendered(app) as seen:
+        for reference in DEMO_REFERENCES:
+            response = client.get(bid_url(reference, page))
+            answers[reference] = response.status_code
+            assert f"{reference} " in response.get_data(as_text=True)
+
+    assert answers == dict.fromkeys(DEMO_REFERENCES, 200)
+    assert [(name, context["row"].reference) for name, context in seen] == [
+        (template, reference) for reference in DEMO_REFERENCES
+    ]
+
+
+def test_the_self_check_of_a_demo_bid_shows_its_appraisal_and_checks(app, client, demo):
+    with rendered(app) as seen:
+        response = client.get(bid_url("MSL-10", "self-check"))
+
+    [(_, context)] = seen
+    check = context["check"]
+    assert check.bid.reference == "MSL-10"
+    assert check.appraisal.prudent.bcr is not None
+    page = response.get_data(as_text=True)
+    assert f"a benefit-cost ratio of {check.appraisal.prudent.bcr:.2f}" in page
+    assert 'data-testid="appraisal"' in page
+
+
+# Sorting and filtering through the query string
+
+
+def listed(app, client, query: str):
+    with rendered(app) as seen:
+        response = client.get(f"{ROUND_PAGE}?{query}")
+    assert response.status_code == 200
+    [(_, context)] = seen
+    return response, context
+
+
+def test_the_round_page_sorts_by_award_descending_when_asked(app, client, demo):
+    response, context = listed(app, client, "sort=award&order=descending")
+
+    awards = [b.award_sought for b in context["listing"].bids]
+    assert awards == sorted(awards, reverse=True)
+    assert (context["chosen"].sort, context["chosen"].descending) == ("award", True)
+    page = response.get_data(as_text=True)
+    assert 'aria-sort="descending"' in page
+    # The current column's heading turns the order round; the others sort ascending.
+    assert "sort=award&amp;order=ascending" in page
+    assert "sort=bcr&amp;order=ascending" in page
+
+
+def test_the_round_page_sorts_by_reference_unless_asked_otherwise(app, client, demo):
+    _, context = listed(app, client, "sort=nonsense&order=sideways")
+
+    assert [b.reference for b in context["listing"].bids] == DEMO_REFERENCES
+
+
+def test_the_round_page_filters_by_status(app, client, demo):
+    response, context = listed(app, client, "status=draft")
+
+    assert context["listing"].bids == []
+    assert context["listing"].total_bids == 18
+    assert "No bids match." in response.get_data(as_text=True)
+
+
+def test_the_round_page_filters_by_value_for_money(app, client, demo):
+    response, context = listed(app, client, "vfm=n/a")
+
+    assert [b.reference for b in context["listing"].bids] == ["BDP-03", "ERY-07", "SES-16"]
+    assert "3 of 18 bids" in response.get_data(as_text=True)
+
+
+def test_the_round_page_searches_and_keeps_the_search_in_the_form(app, client, demo):
+    response, context = listed(app, client, "q=swindon&sort=title")
+
+    assert [b.reference for b in context["listing"].bids] == ["SWI-17"]
+    assert context["listing"].shown_award == 38_000_000
+    page = screen(response)
+    assert page.values["q"] == "swindon"
+    assert "£380,000" in response.get_data(as_text=True)
+
+
+def test_a_long_search_is_cut_to_100_characters(app, client, demo):
+    _, context = listed(app, client, "q=" + "x" * 5000)
+
+    assert context["chosen"].text == "x" * 100
+
+
+def test_an_empty_filter_shows_every_bid(app, client, demo):
+    _, context = listed(app, client, "sort=reference&order=ascending&q=&status=&vfm=")
+
+    assert len(context["listing"].bids) == 18
+
+
+# Pages that do not exist
+
+
+@pytest.mark.parametrize(
+    ("url", "detail"),
+    [
+        ("/rounds/nope", "There is no round &#39;nope&#39;."),
+        ("/rounds/nope/bids/new", "There is no round &#39;nope&#39;."),
+        (bid_url("NOPE-99"), "There is no bid &#39;NOPE-99&#39; in round &#39;tca-2013&#39;."),
+        (bid_url("NOPE-99", "self-check"), "There is no bid &#39;NOPE-99&#39;"),
+        (bid_url("NOPE-99", "check-answers"), "There is no bid &#39;NOPE-99&#39;"),
+        (bid_url("NOPE-99", "finance"), "There is no bid &#39;NOPE-99&#39;"),
+        ("/rounds/nope/bids/BMS-01", "There is no bid &#39;BMS-01&#39; in round &#39;nope&#39;."),
+        ("/no/such/page", "If you typed the web address, check it is correct."),
+    ],
+)
+def test_an_unknown_round_bid_or_page_answers_with_the_gov_uk_page_not_found(client, demo, url, detail):
+    response = client.get(url)
+
+    assert response.status_code == 404
+    page = response.get_data(as_text=True)
+    assert '<h1 class="govuk-heading-l">Page not found</h1>' in page
+    assert detail in page
+    assert "govuk-template" in page
+    assert 'href="/">Go to the list of rounds</a>' in page
+
+
+def test_submitting_an_unknown_bid_is_not_found(client, demo):
+    response = client.post(bid_url("NOPE-99", "submit"))
+
+    assert response.status_code == 404
+    assert "There is no bid &#39;NOPE-99&#39;" in response.get_data(as_text=True)
+
+
+# A submitted bid is locked
+
+
+LOCKED = "This bid has been submitted, so it can no longer be changed."
+CHANGES = {
+    "about": {
+        "reference": "HACK-01",
+        "title": "Changed",
+        "lead_organisation": "Someone",
+        "award_sought": "1",
+    },
+    "partners": {"partners-0-name": "Changed", "partners-0-type": "other"},
+    "finance": {"years-0-year": "2014/15", "years-0-award_costs": "1"},
+    "narrative": {"answer_summary": "Changed"},
+}
+
+
+@pytest.mark.parametrize("section", list(CHANGES))
+def test_the_edit_pages_of_a_submitted_bid_send_people_back_to_it_saying_why(client, demo, section):
+    response = client.get(bid_url("BMS-01", section))
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == bid_url("BMS-01")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert page.count(LOCKED) == 2  # the notice, and the inset text of the locked bid
+    assert "govuk-notification-banner" in page
+
+
+@pytest.mark.parametrize("section", list(CHANGES))
+def test_posting_to_a_submitted_bid_changes_nothing(app, client, demo, section):
+    before = stored(app, "tca-2013", "BMS-01")
+
+    response = client.post(bid_url("BMS-01", section), data=CHANGES[section])
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == bid_url("BMS-01")
+    assert stored(app, "tca-2013", "BMS-01") == before
+    assert stored(app, "tca-2013", "HACK-01") is None
+
+
+def test_submitting_a_submitted_bid_again_is_refused_with_the_reason(app, client, demo):
+    response = client.post(bid_url("BMS-01", "submit"), follow_redirects=True)
+
+    assert response.request.path == bid_url("BMS-01", "self-check")
+    assert LOCKED in response.get_data(as_text=True)
+    assert stored_status(app, "tca-2013", "BMS-01")[0] == BidStatus.SUBMITTED.value
+
+
+def test_a_submitted_bid_offers_no_links_to_change_it(app, client, demo):
+    with rendered(app) as seen:
+        task_list = client.get(bid_url("BMS-01")).get_data(as_text=True)
+        answers = client.get(bid_url("BMS-01", "check-answers")).get_data(as_text=True)
+
+    assert [context["editable"] for _, context in seen] == [False, False]
+    for section in CHANGES:
+        assert f'href="{bid_url("BMS-01", section)}"' not in task_list
+        assert f'href="{bid_url("BMS-01", section)}"' not in answers
+    assert "The bid as submitted" in answers
+    assert "Submit the bid" not in answers
