@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import ClassVar
+
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
     GovDateInput,
     GovFileInput,
+    GovPasswordInput,
     GovSelect,
     GovSubmitInput,
     GovTextInput,
@@ -18,15 +22,18 @@ from wtforms import (
     FormField,
     IntegerField,
     MultipleFileField,
+    PasswordField,
     SelectField,
     StringField,
 )
-from wtforms.fields import DateField, SubmitField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.fields import SubmitField
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, Regexp
 
+from bidtool.core.access import Role
 from bidtool.core.appraisal import CONFIDENCE_GRADES
 from bidtool.core.bid import PartnerType
-from bidtool.core.fields import MAX_NARRATIVE
+from bidtool.core.bidfile import MAX_PARTNERS, MAX_YEARS
+from bidtool.core.fields import MAX_NARRATIVE, REFERENCE, REFERENCE_RULE
 from bidtool.core.money import MoneyError, Pence, parse_pounds, to_pounds
 from bidtool.core.years import YearError, parse_year, year_label
 
@@ -55,10 +62,37 @@ PARTNER_LABELS = {
 MAX_REPEAT_YEARS = 30
 
 
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def text_field(label: str, missing: str | None = None, limit: int = 300, **kwargs) -> StringField:
+    """A one-line text field, trimmed of spaces; required when `missing` says what to ask for."""
+    presence = DataRequired(missing) if missing else Optional()
+    too_long = Length(
+        max=limit, message=f"{label.removesuffix(' (optional)')} must be {limit:,} characters or fewer"
+    )
+    extra = kwargs.pop("validators", [])
+    return StringField(
+        label, widget=GovTextInput(), filters=[_strip], validators=[presence, too_long, *extra], **kwargs
+    )
+
+
+def reference_field(label: str, missing: str, example: str) -> StringField:
+    # Regexp only matches at the start, so the whole reference is pinned down with \Z.
+    rule = Regexp(rf"(?:{REFERENCE.pattern})\Z", message=f"{label} {REFERENCE_RULE}")
+    return text_field(label, missing, limit=40, description=example, validators=[rule])
+
+
 class MoneyField(Field):
     """An amount in pounds as people type it (£, commas), held as pence by the core's one parser."""
 
     widget = GovTextInput()
+    MESSAGES: ClassVar[dict[str, str]] = {
+        MoneyError.NOT_MONEY: "{label} must be an amount in pounds, like 1,500 or 1,500.50",
+        MoneyError.TOO_LARGE: "{label} must be £1,000,000,000,000 or less",
+        MoneyError.DECIMALS: "{label} must not have more than 2 decimal places",
+    }
 
     def __init__(self, label: str = "", blank: Pence | None = 0, **kwargs):
         super().__init__(label, **kwargs)
@@ -74,7 +108,7 @@ class MoneyField(Field):
             self.data = parse_pounds(self.raw)
         except MoneyError as error:
             self.data = None
-            raise ValueError(f"{self.label.text} {error}".replace(f"{self.raw!r} ", "")) from None
+            raise ValueError(self.MESSAGES[error.kind].format(label=self.label.text)) from None
         if self.data < 0:
             raise ValueError(f"{self.label.text} must not be negative")
 
@@ -104,49 +138,53 @@ class YearField(StringField):
         return "" if self.data is None else year_label(self.data)
 
 
+class DayField(Field):
+    """A GOV.UK date input (day, month and year boxes), optional as a whole but never in part."""
+
+    widget = GovDateInput()
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        # The widget unpacks exactly three parts when it shows the field again.
+        self.raw_data = [part.strip() for part in [*valuelist, "", "", ""][:3]]
+        self.data = None
+        if not any(self.raw_data):
+            return
+        if not all(self.raw_data):
+            raise ValueError(f"{self.label.text} must include a day, a month and a year")
+        try:
+            self.data = datetime.strptime(" ".join(self.raw_data), "%d %m %Y").date()
+        except ValueError:
+            raise ValueError(f"{self.label.text} must be a real date, like 27 3 2026") from None
+
+    def _value(self) -> str:
+        return " ".join(self.raw_data or []) or (self.data.strftime("%d %m %Y") if self.data else "")
+
+
 class RoundForm(FlaskForm):
-    name = StringField(
-        "Name", widget=GovTextInput(), validators=[InputRequired("Enter the round's name"), Length(max=300)]
-    )
-    reference = StringField(
-        "Reference",
-        widget=GovTextInput(),
-        description="Short, unique and used in web addresses, for example tca-2015",
-        validators=[InputRequired("Enter a reference for the round"), Length(max=40)],
+    name = text_field("Name", "Enter the round's name")
+    reference = reference_field(
+        "Reference", "Enter a reference for the round", "Used in web addresses, like tca-2015"
     )
     scheme = SelectField(
         "Assessment scheme", widget=GovSelect(), validators=[InputRequired("Choose a scheme")]
     )
     pot = MoneyField("Pot", blank=None, validators=[InputRequired("Enter the money available in pounds")])
-    deadline = DateField(
+    deadline = DayField(
         "Deadline (optional)",
-        widget=GovDateInput(),
         description="Bids cannot be changed after the end of this day (UK time). For example, 27 3 2026",
-        validators=[Optional()],
     )
     submit = SubmitField("Create round", widget=GovSubmitInput())
 
 
 class AboutForm(FlaskForm):
-    reference = StringField(
-        "Bid reference",
-        widget=GovTextInput(),
-        description="Unique within the round, for example SWI-01",
-        validators=[InputRequired("Enter a reference for the bid"), Length(max=40)],
+    reference = reference_field(
+        "Bid reference", "Enter a reference for the bid", "Unique in the round, like SWI-01"
     )
-    title = StringField(
-        "Title", widget=GovTextInput(), validators=[InputRequired("Enter the bid's title"), Length(max=300)]
-    )
-    lead_organisation = StringField(
-        "Lead organisation",
-        widget=GovTextInput(),
-        validators=[InputRequired("Enter the lead organisation"), Length(max=300)],
-    )
-    contact = StringField(
+    title = text_field("Title", "Enter the bid's title")
+    lead_organisation = text_field("Lead organisation", "Enter the lead organisation")
+    contact = text_field(
         "Contact (optional)",
-        widget=GovTextInput(),
         description="A role or team rather than a person's details, for example Transformation team",
-        validators=[Optional(), Length(max=300)],
     )
     award_sought = MoneyField("Award sought", description="The total you are asking the fund for")
     savings_confidence = SelectField(
@@ -160,19 +198,33 @@ class AboutForm(FlaskForm):
 
 
 class PartnerEntry(Form):
-    name = StringField("Partner name", widget=GovTextInput(), validators=[Length(max=300)])
+    name = text_field("Partner name")
     type = SelectField(
-        "Type",
-        widget=GovSelect(),
-        choices=[(t.value, PARTNER_LABELS[t.value]) for t in PartnerType],
+        "Type", widget=GovSelect(), choices=[(t.value, PARTNER_LABELS[t.value]) for t in PartnerType]
     )
 
 
+def drop_removed(form: FlaskForm, rows: FieldList) -> None:
+    """Drop the row whose Remove button was pressed before anything is checked: a row with a
+    mistake in it can be removed without correcting it first."""
+    value = form.remove.data or ""
+    if form.is_submitted() and value.isascii() and value.isdecimal() and int(value) < len(rows):
+        rows.entries.pop(int(value))
+
+
 class PartnersForm(FlaskForm):
-    partners = FieldList(FormField(PartnerEntry), min_entries=1, max_entries=200)
+    partners = FieldList(FormField(PartnerEntry), min_entries=1)
     add = SubmitField("Add another partner", widget=GovSubmitInput())
     remove = StringField()  # the index of the partner whose Remove button was pressed
     submit = SubmitField("Save and continue", widget=GovSubmitInput())
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        count = len(self.partners) + bool(self.add.data)
+        if count > MAX_PARTNERS:
+            self.form_errors.append(f"A bid can list at most {MAX_PARTNERS} partners")
+            valid = False
+        return valid
 
 
 class YearEntry(Form):
@@ -186,7 +238,7 @@ class YearEntry(Form):
 
 
 class FinanceForm(FlaskForm):
-    years = FieldList(FormField(YearEntry), min_entries=0, max_entries=60)
+    years = FieldList(FormField(YearEntry), min_entries=0)
     add = SubmitField("Add a year", widget=GovSubmitInput())
     remove = StringField()  # the index of the year whose Remove button was pressed
     repeat_years = IntegerField(
@@ -204,22 +256,27 @@ class FinanceForm(FlaskForm):
         valid = super().validate(extra_validators)
         if self.repeat.data and self.repeat_years.data is None and not self.repeat_years.errors:
             self.repeat_years.errors.append("Enter how many years to repeat the savings for")
-            valid = False
-        # Every year's fields share their labels; say which year each problem is in.
+        count = (
+            len(self.years) + bool(self.add.data) + ((self.repeat_years.data or 0) if self.repeat.data else 0)
+        )
+        if count > MAX_YEARS:
+            self.form_errors.append(f"A bid can have at most {MAX_YEARS} financial years")
+        seen: set[int] = set()
         for number, entry in enumerate(self.years, start=1):
-            when = entry.form.year.raw or f"year {number}"
+            year = entry.form.year
+            if year.data is not None and year.data in seen:
+                year.errors.append(f"{year_label(year.data)} is listed more than once")
+            seen.add(year.data)
+            # Every year's fields share their labels; say which year each problem is in.
+            when = year.raw or f"year {number}"
             for field in entry.form:
                 name = field.label.text
-                field.errors = [e.replace(name, f"{name} in {when}", 1) for e in field.errors]
-        return valid
-
-    def validate_years(self, field: FieldList) -> None:
-        starts = [entry.form.year.data for entry in field if entry.form.year.data is not None]
-        twice = sorted({year_label(y) for y in starts if starts.count(y) > 1})
-        if twice:
-            raise ValidationError(
-                f"Each financial year can be listed once: {', '.join(twice)} is listed twice"
-            )
+                field.errors[:] = [e.replace(name, f"{name} in {when}", 1) for e in field.errors]
+        # The list kept its errors from before the checks above; gather them again.
+        self.years.errors = (
+            [entry.errors for entry in self.years] if any(e.errors for e in self.years) else []
+        )
+        return valid and not self.errors
 
 
 def narrative_form(questions: list[tuple[str, str, str]], data: dict[str, str]) -> FlaskForm:
@@ -250,3 +307,70 @@ class UploadForm(FlaskForm):
         validators=[InputRequired("Choose one or more files to upload")],
     )
     submit = SubmitField("Upload bids", widget=GovSubmitInput())
+
+
+class SignInForm(FlaskForm):
+    email = StringField(
+        "Email address",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter your email address"), Length(max=254)],
+    )
+    password = PasswordField(
+        "Password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired("Enter your password"), Length(max=200)],
+    )
+    submit = SubmitField("Sign in", widget=GovSubmitInput())
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField(
+        "Current password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired("Enter your current password")],
+    )
+    new = PasswordField(
+        "New password",
+        widget=GovPasswordInput(),
+        description="At least 12 characters. A few unrelated words make a strong password.",
+        validators=[InputRequired("Enter a new password"), Length(min=12, max=200)],
+    )
+    confirm = PasswordField(
+        "Confirm the new password",
+        widget=GovPasswordInput(),
+        validators=[
+            InputRequired("Enter the new password again"),
+            EqualTo("new", "The new passwords do not match"),
+        ],
+    )
+    submit = SubmitField("Change password", widget=GovSubmitInput())
+
+
+ROLE_CHOICES = [(role.value, role.label) for role in Role]
+
+
+class NewUserForm(FlaskForm):
+    email = StringField(
+        "Email address",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter an email address"), Length(max=254)],
+    )
+    role = SelectField("Role", widget=GovSelect(), choices=ROLE_CHOICES)
+    organisation = StringField(
+        "Organisation",
+        widget=GovTextInput(),
+        description="Required for council users: the organisation whose bids they write, as it leads bids",
+        validators=[Optional(), Length(max=300)],
+    )
+    submit = SubmitField("Create user", widget=GovSubmitInput())
+
+
+class EditUserForm(FlaskForm):
+    role = SelectField("Role", widget=GovSelect(), choices=ROLE_CHOICES)
+    organisation = StringField(
+        "Organisation", widget=GovTextInput(), validators=[Optional(), Length(max=300)]
+    )
+    active = SelectField(
+        "Can sign in", widget=GovSelect(), choices=[("yes", "Yes"), ("no", "No: the account is disabled")]
+    )
+    submit = SubmitField("Save changes", widget=GovSubmitInput())

@@ -37,7 +37,7 @@ def parse_bid(data: object) -> Bid:
     raw = read.mapping(data, "", _FIELDS, _REQUIRED)
     if "format" in raw and raw["format"] != BID_FORMAT:
         problems.add("format", f"must be {BID_FORMAT!r}, not {str(raw['format'])[:40]!r}")
-    reference = read.text(raw.get("reference"), "reference", limit=40)
+    reference = read.reference(raw.get("reference"), "reference")
     status = BidStatus.DRAFT
     if raw.get("status") is not None:
         try:

@@ -10,6 +10,13 @@ from bidtool.core.errors import Problems
 from bidtool.core.money import MoneyError, Pence, parse_pounds
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+# A reference (of a bid or a round) appears in web addresses and file names.
+REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
+REFERENCE_RULE = (
+    "must be 1 to 40 letters, digits, hyphens, underscores or full stops, starting with a letter or digit"
+)
+# Control characters other than tab and line breaks cannot be stored by every database.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # The longest narrative answer: about 3,000 words, more than any criterion of a TCA bid needs.
 MAX_NARRATIVE = 20_000
 
@@ -50,7 +57,15 @@ class Reader:
             return ""
         if len(value) > limit:
             self.problems.add(path, f"is {len(value):,} characters long; the most allowed is {limit:,}")
-        return value.strip()
+        if _CONTROL.search(value):
+            self.problems.add(path, "contains a control character; remove it")
+        return value.replace("\r\n", "\n").strip()
+
+    def reference(self, value: object, path: str) -> str:
+        text = self.text(value, path, limit=40)
+        if text and not REFERENCE.fullmatch(text):
+            self.problems.add(path, f"{text[:40]!r} {REFERENCE_RULE}")
+        return text
 
     def slug(self, value: object, path: str) -> str:
         text = self.text(value, path, limit=64)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 Pence = int
@@ -11,7 +12,19 @@ MAX_POUNDS = Decimal(1_000_000_000_000)
 
 
 class MoneyError(ValueError):
-    """A value that is not an amount of money in pounds."""
+    """A value that is not an amount of money in pounds; `kind` says what is wrong with it."""
+
+    NOT_MONEY = "not_money"
+    TOO_LARGE = "too_large"
+    DECIMALS = "decimals"
+
+    def __init__(self, message: str, kind: str = NOT_MONEY):
+        super().__init__(message)
+        self.kind = kind
+
+
+# What a person may type: digits (commas between thousands), a point, a minus sign, a pound sign.
+_TYPED = re.compile(r"-?£?\s*([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]*)?|-?£?\s*\.[0-9]+")
 
 
 def round_pence(amount: Decimal) -> Pence:
@@ -23,12 +36,14 @@ def parse_pounds(value: object) -> Pence:
     """Turn pounds (a number or text such as "1,234.50" or "£1,234") into pence."""
     if isinstance(value, bool) or value is None:
         raise MoneyError("must be an amount in pounds")
+    if isinstance(value, str) and not _TYPED.fullmatch(value.strip()):
+        raise MoneyError(f"{value.strip()[:40]!r} is not an amount in pounds")
     if isinstance(value, float):
         value = repr(value)
     shown = str(value).strip()[:40]
     text = str(value).strip().replace(",", "")
     negative = text.startswith("-")
-    text = text.removeprefix("-").removeprefix("£")
+    text = text.removeprefix("-").removeprefix("£").strip()
     try:
         amount = Decimal(text)
     except InvalidOperation:
@@ -38,9 +53,12 @@ def parse_pounds(value: object) -> Pence:
     if negative:
         amount = -amount
     if abs(amount) > MAX_POUNDS:
-        raise MoneyError(f"is too large (the most bidtool accepts is {format_pence(to_pence(MAX_POUNDS))})")
+        raise MoneyError(
+            f"is too large (the most bidtool accepts is {format_pence(to_pence(MAX_POUNDS))})",
+            MoneyError.TOO_LARGE,
+        )
     if amount != amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP):
-        raise MoneyError(f"{shown} has more than two decimal places")
+        raise MoneyError(f"{shown} has more than two decimal places", MoneyError.DECIMALS)
     return to_pence(amount)
 
 

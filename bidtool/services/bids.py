@@ -235,25 +235,28 @@ class BidList:
     shown_award: int
 
 
-def _sort_key(key: str) -> Callable[[ListedBid], tuple]:
-    def missing_last(value) -> tuple:
-        return (value is None, value if value is not None else 0)
-
-    keys: dict[str, Callable[[ListedBid], tuple]] = {
-        "reference": lambda b: (b.reference,),
-        "title": lambda b: (b.title.casefold(), b.reference),
-        "lead": lambda b: (b.lead_organisation.casefold(), b.reference),
-        "partners": lambda b: (b.partners, b.reference),
-        "award": lambda b: (b.award_sought, b.reference),
-        "bcr": lambda b: (*missing_last(b.bcr), b.reference),
-        "vfm": lambda b: (*missing_last(b.vfm.order if b.vfm else None), b.reference),
-        "status": lambda b: (b.status, b.reference),
-        "errors": lambda b: (b.errors, b.reference),
-    }
-    return keys[key]
+# What each column of the bid list sorts by; None (no BCR, say) is listed last either way.
+SORT_VALUES: dict[str, Callable[[ListedBid], object]] = {
+    "reference": lambda b: b.reference,
+    "title": lambda b: b.title.casefold(),
+    "lead": lambda b: b.lead_organisation.casefold(),
+    "partners": lambda b: b.partners,
+    "award": lambda b: b.award_sought,
+    "bcr": lambda b: b.bcr,
+    "vfm": lambda b: b.vfm.order if b.vfm else None,
+    "status": lambda b: b.status,
+    "errors": lambda b: b.errors,
+}
 
 
-SORTS = ("reference", "title", "lead", "partners", "award", "bcr", "vfm", "status", "errors")
+def _sorted(listed: list[ListedBid], key: str, descending: bool) -> list[ListedBid]:
+    value = SORT_VALUES.get(key, SORT_VALUES["reference"])
+    by_reference = sorted(listed, key=lambda b: b.reference)
+    present = sorted((b for b in by_reference if value(b) is not None), key=value, reverse=descending)
+    return present + [b for b in by_reference if value(b) is None]
+
+
+SORTS = tuple(SORT_VALUES)
 
 
 @dataclass(frozen=True)
@@ -294,7 +297,7 @@ def bid_list(session: Session, scope: Scope, round_row: RoundRow, chosen: BidFil
         and (chosen.vfm is None or (b.vfm.label if b.vfm else "n/a") == chosen.vfm)
         and (not text or text in f"{b.reference} {b.title} {b.lead_organisation}".casefold())
     ]
-    shown.sort(key=_sort_key(chosen.sort if chosen.sort in SORTS else "reference"), reverse=chosen.descending)
+    shown = _sorted(shown, chosen.sort, chosen.descending)
     return BidList(
         bids=shown,
         total_bids=len(listed),

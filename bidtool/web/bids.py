@@ -12,7 +12,7 @@ from bidtool.core.bid import MONEY_FIELDS, Bid, BidYear, Partner, PartnerType, f
 from bidtool.core.errors import BidToolError
 from bidtool.core.fields import MAX_NARRATIVE
 from bidtool.core.years import financial_year_of
-from bidtool.forms import AboutForm, FinanceForm, PartnersForm, narrative_form
+from bidtool.forms import AboutForm, FinanceForm, PartnersForm, drop_removed, narrative_form
 from bidtool.services import EVERYONE, Refused, bids, rounds
 from bidtool.services.bids import narrative_questions
 
@@ -35,12 +35,12 @@ def _to_bid(row) -> str:
     return redirect(url_for("bids.show", round_ref=row.round.reference, bid_ref=row.reference))
 
 
-def _save(round_ref: str, row, bid: Bid, form, next_url: str | None):
-    """Save the draft, then go on; a refusal (a taken reference, say) shows on the form."""
+def _save(round_ref: str, row, bid: Bid, form, next_url: str | None, field=None):
+    """Save the draft, then go on; a refusal (a taken reference, say) shows at the field or the form."""
     try:
         saved = bids.save_bid(db.session(), EVERYONE, round_ref, row.reference, bid)
     except Refused as error:
-        form.form_errors.append(str(error))
+        (field.errors if field is not None else form.form_errors).append(str(error))
         return None
     flash("Your changes have been saved", "success")
     return redirect(next_url or url_for("bids.show", round_ref=round_ref, bid_ref=saved.reference))
@@ -107,7 +107,9 @@ def about(round_ref: str, bid_ref: str):
             "savings_confidence": str(bid.savings_confidence or ""),
         }
     )
-    if form.validate_on_submit() and (done := _save(round_ref, row, _about(form, bid), form, None)):
+    if form.validate_on_submit() and (
+        done := _save(round_ref, row, _about(form, bid), form, None, field=form.reference)
+    ):
         return done
     return render_template("bids/about.html", title="About the bid", form=form, round=row.round, row=row)
 
@@ -119,10 +121,9 @@ def partners(round_ref: str, bid_ref: str):
         return _to_bid(row)
     bid = bids.to_core(row)
     form = PartnersForm(data={"partners": [{"name": p.name, "type": p.type.value} for p in bid.partners]})
+    drop_removed(form, form.partners)
     if form.validate_on_submit():
-        entries = [(e.form.name.data.strip(), e.form.type.data) for e in form.partners]
-        if (form.remove.data or "").isdigit():
-            del entries[int(form.remove.data)]
+        entries = [(e.form.name.data or "", e.form.type.data) for e in form.partners]
         if form.add.data:
             entries.append(("", PartnerType.OTHER.value))
         changed = dataclasses.replace(
@@ -146,11 +147,10 @@ def finance(round_ref: str, bid_ref: str):
         return _to_bid(row)
     bid = bids.to_core(row)
     this_year = financial_year_of(date.today())
-    form = FinanceForm(data={"years": [dataclasses.asdict(y) for y in bid.years] or [{"year": this_year}]})
+    form = FinanceForm(data={"years": [dataclasses.asdict(y) for y in bid.years or [BidYear(this_year)]]})
+    drop_removed(form, form.years)
     if form.validate_on_submit():
         years = [BidYear(**e.form.data) for e in form.years]
-        if (form.remove.data or "").isdigit():
-            del years[int(form.remove.data)]
         if form.add.data:
             years.append(BidYear(year=max(y.year for y in years) + 1 if years else this_year))
         if form.repeat.data:

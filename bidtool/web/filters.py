@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 
+from bidtool.core import summary
 from bidtool.core.money import format_pence, round_pence
 from bidtool.core.years import year_label
 
@@ -27,13 +28,13 @@ def factor(value: Decimal) -> str:
 
 
 def ratio(value: Decimal | None) -> str:
-    """A ratio to two places, or "n/a" where it cannot be worked out."""
-    return "n/a" if value is None else f"{value:.2f}"
+    """A ratio to two places (half away from zero, as all rounding), or "n/a" where it is undefined."""
+    return "n/a" if value is None else f"{summary.ratio(value, 2):.2f}"
 
 
 def percent(value: Decimal | None) -> str:
     """A share as a whole percentage, or "n/a"."""
-    return "n/a" if value is None else f"{value:.0%}"
+    return "n/a" if value is None else f"{summary.ratio(value * 100, 0):.0f}%"
 
 
 def uk_time(moment: datetime | None) -> str:

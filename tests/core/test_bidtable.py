@@ -13,7 +13,7 @@ from bidtool.core.bid import FIGURE_NAMES, Bid, BidStatus, BidYear, Partner, Par
 from bidtool.core.bidfile import parse_bid
 from bidtool.core.bidtable import BID_COLUMNS, YEAR_COLUMNS, bids_to_rows, column_letter, rows_to_bids
 from bidtool.core.errors import InvalidInput
-from bidtool.core.fields import SLUG
+from bidtool.core.fields import REFERENCE, SLUG
 from tests.samples import TCA_BIDS
 
 HEADER = [*BID_COLUMNS, *YEAR_COLUMNS, "narrative:summary", "stated_totals"]
@@ -163,7 +163,7 @@ def table_bids(draw) -> Bid:
         for _ in range(draw(st.integers(0, 2)))
     )
     return Bid(
-        reference=draw(plain_text),
+        reference=draw(st.from_regex(REFERENCE, fullmatch=True)),
         title=draw(plain_text),
         lead_organisation=draw(plain_text),
         partners=tuple(

@@ -108,7 +108,7 @@ def test_nan_and_infinity_are_refused(value):
 
 
 @pytest.mark.parametrize(
-    "value", [1_000_000_000_001, -1_000_000_000_001, "1e30", 10**30, Decimal("1E+999999"), 1e300]
+    "value", [1_000_000_000_001, -1_000_000_000_001, "9" * 31, 10**30, Decimal("1E+999999"), 1e300]
 )
 def test_amounts_above_a_trillion_pounds_are_refused(value):
     with pytest.raises(MoneyError, match="too large"):
@@ -167,3 +167,18 @@ def test_round_pence_rounds_negative_halves_away_from_zero(exact, pence):
 def test_to_pounds_gives_two_decimal_places():
     assert str(to_pounds(123450)) == "1234.50"
     assert str(to_pounds(-7)) == "-0.07"
+
+
+@pytest.mark.parametrize("typed", ["1e5", "1,23", "1234,567", "1_000", "- £5", "0x10"])
+def test_typed_amounts_must_look_like_pounds(typed):
+    with pytest.raises(MoneyError, match="is not an amount in pounds") as raised:
+        parse_pounds(typed)
+    assert raised.value.kind == MoneyError.NOT_MONEY
+
+
+def test_a_failure_says_what_kind_it_is():
+    with pytest.raises(MoneyError) as too_large:
+        parse_pounds("9" * 20)
+    with pytest.raises(MoneyError) as decimals:
+        parse_pounds("1.234")
+    assert (too_large.value.kind, decimals.value.kind) == (MoneyError.TOO_LARGE, MoneyError.DECIMALS)

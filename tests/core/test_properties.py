@@ -16,7 +16,7 @@ from bidtool.core.appraisal import appraise, discount_factor
 from bidtool.core.bid import FIGURE_NAMES, Bid, BidStatus, BidYear, Partner, PartnerType, StatedTotal
 from bidtool.core.bidfile import bid_to_dict, parse_bid
 from bidtool.core.errors import InvalidInput
-from bidtool.core.fields import SLUG
+from bidtool.core.fields import REFERENCE, SLUG
 from bidtool.core.ranking import rank_bids
 from bidtool.core.scheme import Criterion, Scale, Scheme, TieBreak, parse_scheme, scheme_to_dict
 from bidtool.core.scorefile import SCORE_COLUMNS, parse_scores, write_scores
@@ -305,7 +305,7 @@ def bids(draw) -> Bid:
         for _ in range(draw(st.integers(0, 2)))
     )
     return Bid(
-        reference=draw(plain_text),
+        reference=draw(st.from_regex(REFERENCE, fullmatch=True)),
         title=draw(plain_text),
         lead_organisation=draw(plain_text),
         partners=tuple(

@@ -1,6 +1,7 @@
 """Bids: drafts saved and read back, the self-check, submission, who may see what, and the round's list."""
 
 import dataclasses
+import itertools
 from datetime import timedelta
 
 import pytest
@@ -416,14 +417,14 @@ PRIMARY = {
 }
 
 
-def comes_first(a, b, key: str) -> bool:
-    """Whether `a` belongs before `b` in ascending order: by the key, missing values last, then reference."""
+def comes_first(a, b, key: str, descending: bool) -> bool:
+    """Whether `a` belongs before `b`: by the key either way, missing values last, then reference."""
     x, y = PRIMARY[key](a), PRIMARY[key](b)
     if x == y:
         return a.reference < b.reference
     if x is None or y is None:
         return y is None
-    return x < y
+    return x > y if descending else x < y
 
 
 def test_every_sort_key_is_checked_here():
@@ -437,28 +438,46 @@ def test_the_bid_list_sorts_by_every_key_in_both_directions(session, demo_round,
 
     assert len(listing.bids) == 19
     pairs = zip(listing.bids, listing.bids[1:], strict=False)
-    misplaced = [
-        (a.reference, b.reference)
-        for a, b in pairs
-        if not (comes_first(b, a, key) if descending else comes_first(a, b, key))
-    ]
+    misplaced = [(a.reference, b.reference) for a, b in pairs if not comes_first(a, b, key, descending)]
     assert misplaced == []
 
 
-def test_bids_with_no_benefit_cost_ratio_come_last_in_ascending_order(session, demo_round):
-    listing = bid_list(session, EVERYONE, demo_round, BidFilter(sort="bcr"))
+@pytest.mark.parametrize("descending", [False, True], ids=["ascending", "descending"])
+@pytest.mark.parametrize("key", ["bcr", "vfm"])
+def test_bids_with_no_value_come_last_in_either_direction_in_reference_order(
+    session, demo_round, key, descending
+):
+    listing = bid_list(session, EVERYONE, demo_round, BidFilter(sort=key, descending=descending))
 
-    without = [b.reference for b in listing.bids if b.bcr is None]
+    without = [b.reference for b in listing.bids if PRIMARY[key](b) is None]
     assert len(without) >= 1
-    assert [b.reference for b in listing.bids[-len(without) :]] == without
-    assert all(b.bcr is not None for b in listing.bids[: -len(without)])
+    assert [b.reference for b in listing.bids[-len(without) :]] == sorted(without)
+    assert all(PRIMARY[key](b) is not None for b in listing.bids[: -len(without)])
 
 
-def test_descending_order_is_ascending_order_reversed(session, demo_round):
+def test_descending_order_reverses_the_values_but_not_the_ties_or_the_missing_values(session, demo_round):
     for key in SORTS:
-        up = bid_list(session, EVERYONE, demo_round, BidFilter(sort=key))
-        down = bid_list(session, EVERYONE, demo_round, BidFilter(sort=key, descending=True))
-        assert [b.reference for b in down.bids] == [b.reference for b in reversed(up.bids)], key
+        up = bid_list(session, EVERYONE, demo_round, BidFilter(sort=key)).bids
+        down = bid_list(session, EVERYONE, demo_round, BidFilter(sort=key, descending=True)).bids
+        value = PRIMARY[key]
+        # Runs of bids with the same value, in ascending order; each run is in reference order.
+        runs = [list(run) for _, run in itertools.groupby(up, key=value)]
+        present = [run for run in runs if value(run[0]) is not None]
+        missing = [run for run in runs if value(run[0]) is None]
+        expected = [b.reference for run in [*reversed(present), *missing] for b in run]
+        assert [b.reference for b in down] == expected, key
+
+
+def test_descending_order_is_not_simply_ascending_order_reversed(session, demo_round):
+    """The demo round has bids with no BCR and bids that share a status, so the two rules differ."""
+    for key in ("bcr", "status"):
+        up = bid_list(session, EVERYONE, demo_round, BidFilter(sort=key)).bids
+        down = bid_list(session, EVERYONE, demo_round, BidFilter(sort=key, descending=True)).bids
+        assert [b.reference for b in down] != [b.reference for b in reversed(up)], key
+    down_by_status = bid_list(session, EVERYONE, demo_round, BidFilter(sort="status", descending=True)).bids
+    submitted = [b.reference for b in down_by_status if b.status == BidStatus.SUBMITTED.value]
+    assert len(submitted) == 18
+    assert submitted == sorted(submitted)
 
 
 def test_an_unknown_sort_key_sorts_by_reference(session, demo_round):

@@ -56,6 +56,21 @@ def test_a_ratio_is_shown_to_two_places(value, shown):
     assert ratio(value) == shown
 
 
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (Decimal("1.005"), "1.01"),
+        (Decimal("0.125"), "0.13"),  # half to even would say 0.12
+        (Decimal("2.675"), "2.68"),
+        (Decimal("-1.005"), "-1.01"),
+        (Decimal("-0.125"), "-0.13"),
+        (Decimal("0.004999"), "0.00"),
+    ],
+)
+def test_a_ratio_rounds_half_away_from_zero_like_all_bidtool_rounding(value, shown):
+    assert ratio(value) == shown
+
+
 def test_a_ratio_that_cannot_be_worked_out_is_not_applicable():
     assert ratio(None) == "n/a"
 
@@ -65,6 +80,21 @@ def test_a_ratio_that_cannot_be_worked_out_is_not_applicable():
     [(Decimal("0.2"), "20%"), (Decimal("1"), "100%"), (Decimal("0.0049"), "0%"), (Decimal("0.376"), "38%")],
 )
 def test_a_share_is_shown_as_a_whole_percentage(value, shown):
+    assert percent(value) == shown
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (Decimal("0.125"), "13%"),
+        (Decimal("0.005"), "1%"),
+        (Decimal("0.245"), "25%"),  # half to even would say 24%
+        (Decimal("-0.125"), "-13%"),
+        (Decimal("-0.005"), "-1%"),
+        (Decimal("1.5"), "150%"),
+    ],
+)
+def test_a_share_rounds_half_away_from_zero_like_all_bidtool_rounding(value, shown):
     assert percent(value) == shown
 
 

@@ -1,10 +1,15 @@
 """Every page of the demo round, its list of bids with sorting and filters, missing pages and locked bids."""
 
 import json
+import re
+from datetime import UTC, datetime
 
 import pytest
+from sqlmodel import Session
 
+from bidtool import db
 from bidtool.core.bid import BidStatus
+from bidtool.services.rounds import get_round
 from tests.samples import TCA_BIDS
 from tests.web.screens import COMPILED, rendered, screen, stored, stored_status
 
@@ -58,6 +63,44 @@ def test_the_page_to_create_a_round_offers_the_shipped_schemes(app, client, demo
         "relative-baseline",
         "tca",
     ]
+
+
+def test_the_deadline_of_a_new_round_is_a_gov_uk_date_input_of_three_boxes(client, demo):
+    response = client.get("/rounds/new")
+
+    page = response.get_data(as_text=True)
+    boxes = re.findall(r'<input[^>]* id="(deadline-[a-z]+)" name="deadline"', page)
+    assert boxes == ["deadline-day", "deadline-month", "deadline-year"]
+    assert "deadline" in screen(response).elements
+
+
+@pytest.mark.parametrize(
+    ("typed", "deadline"),
+    [
+        (["27", "3", "2026"], datetime(2026, 3, 28, 0, 0, tzinfo=UTC)),  # the end of the day, GMT
+        (["30", "06", "2026"], datetime(2026, 6, 30, 23, 0, tzinfo=UTC)),  # the end of the day, BST
+        ([" 1 ", "2", "2027"], datetime(2027, 2, 2, 0, 0, tzinfo=UTC)),
+        (["", "", ""], None),
+    ],
+    ids=["winter", "summer", "spaces", "none"],
+)
+def test_a_round_is_created_with_the_end_of_its_deadline_day_in_uk_time(app, client, demo, typed, deadline):
+    response = client.post(
+        "/rounds/new",
+        data={
+            "name": " Next round ",
+            "reference": " next ",
+            "scheme": "tca",
+            "pot": "5,000,000",
+            "deadline": typed,
+        },
+    )
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/rounds/next"
+    with app.app_context(), Session(db.engine()) as fresh:
+        created = get_round(fresh, "next")
+        assert (created.name, created.pot_pence, created.deadline) == ("Next round", 500_000_000, deadline)
 
 
 def test_the_round_page_shows_all_18_bids_and_the_total_award_sought(app, client, demo):
@@ -138,6 +181,16 @@ def test_the_round_page_sorts_by_award_descending_when_asked(app, client, demo):
     # The current column's heading turns the order round; the others sort ascending.
     assert "sort=award&amp;order=ascending" in page
     assert "sort=bcr&amp;order=ascending" in page
+
+
+def test_the_round_page_lists_bids_without_a_benefit_cost_ratio_last_either_way(app, client, demo):
+    for order in ("ascending", "descending"):
+        _, context = listed(app, client, f"sort=bcr&order={order}")
+
+        ratios = [b.bcr for b in context["listing"].bids]
+        known = [r for r in ratios if r is not None]
+        assert ratios == sorted(known, reverse=order == "descending") + [None] * (len(ratios) - len(known))
+        assert len(known) < len(ratios)
 
 
 def test_the_round_page_sorts_by_reference_unless_asked_otherwise(app, client, demo):
