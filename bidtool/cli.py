@@ -14,6 +14,7 @@ import click
 from flask import current_app
 
 from bidtool import create_app, db
+from bidtool.core.access import Role
 from bidtool.core.appraisal import ILLUSTRATIVE_OPTIMISM_BIAS, Appraisal, CaseAppraisal, Payback, appraise
 from bidtool.core.bid import Bid
 from bidtool.core.checks import Finding, check_bid, has_errors
@@ -26,7 +27,8 @@ from bidtool.core.summary import appraisal_summary, findings_summary, ranking_su
 from bidtool.core.years import year_label
 from bidtool.files import MAX_FILE_BYTES, dump_json, load_bid, load_scheme, load_scores, plain_number
 from bidtool.services import EVERYONE, transfer
-from bidtool.services.demo import load_demo
+from bidtool.services.accounts import NewUser, create_user, generate_password
+from bidtool.services.demo import add_demo_users, load_demo
 
 EXIT_BAD_INPUT = 2
 EXIT_CHECK_ERRORS = 1
@@ -74,8 +76,12 @@ def in_app(command: Callable) -> Callable:
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
-        with create_app().app_context():
-            return command(*args, **kwargs)
+        app = create_app()
+        try:
+            with app.app_context():
+                return command(*args, **kwargs)
+        finally:
+            app.extensions["bidtool.engine"].dispose()
 
     return wrapper
 
@@ -102,6 +108,29 @@ def demo_command() -> None:
         db.session(), Path(current_app.config["SCHEMES_DIR"]), Path(current_app.config["DEMO_DIR"])
     )
     click.echo(f"Demo loaded: added {', '.join(added)}." if added else "The demo round is already loaded.")
+    users = add_demo_users(db.session(), current_app.config["SECRET_KEY"])
+    click.echo("\nDemo sign-ins, FOR LOCAL USE ONLY (the passwords come from this machine's instance/ key):")
+    for user, password in users:
+        who = user.role.label + (f", {user.organisation}" if user.role is Role.COUNCIL else "")
+        click.echo(f"  {user.email:<30} {password}   {who}")
+
+
+@main.command("create-user")
+@click.option("--email", required=True, help="The user's email address, used to sign in.")
+@click.option(
+    "--role", required=True, type=click.Choice([r.value for r in Role]), help="What the user may do."
+)
+@click.option("--organisation", help="The user's organisation (required for council users).")
+@in_app
+@reports_bad_input
+def create_user_command(email: str, role: str, organisation: str | None) -> None:
+    """Create a user; the password is read from standard input, or generated and printed."""
+    typed = "" if sys.stdin is None or sys.stdin.isatty() else sys.stdin.readline().rstrip("\r\n")
+    password = typed or generate_password()
+    user = create_user(db.session(), NewUser(email, Role(role), organisation), password)
+    click.echo(f"Created {user.email} ({Role(user.role).label}).")
+    if not typed:
+        click.echo(f"Password: {password}")
 
 
 def _appraise(bid: Bid, scheme: Scheme | None) -> Appraisal:

@@ -132,3 +132,37 @@ class StatedTotalRow(SQLModel, table=True):
     source: str = Field(default="", max_length=300)
 
     bid: "BidRow" = Relationship(back_populates="stated_totals")
+
+
+class UserRow(SQLModel, table=True):
+    __tablename__ = "user_account"
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True)  # stored lower-case
+    password_hash: str = Field(max_length=200)
+    role: str = Field(max_length=20)
+    organisation: str | None = Field(default=None, max_length=300)
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class SignInAttemptRow(SQLModel, table=True):
+    """Failed sign-ins, counted to slow down password guessing (per account and per address)."""
+
+    __tablename__ = "sign_in_attempt"
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, index=True)
+    address: str = Field(max_length=64, index=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class AssignmentRow(SQLModel, table=True):
+    """An assessor assigned to a bid."""
+
+    __tablename__ = "assignment"
+    __table_args__ = (UniqueConstraint("bid_id", "assessor_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    bid_id: int = Field(
+        sa_column=Column(ForeignKey("bid.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    assessor_id: int = Field(foreign_key="user_account.id", index=True)
+    assigned_at: datetime = Field(default_factory=utcnow)

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 from pathlib import Path
 
 from sqlmodel import Session, select
 
+from bidtool.core.access import Role
 from bidtool.files import load_bid
-from bidtool.models import BidRow, RoundRow
+from bidtool.models import BidRow, RoundRow, UserRow
 from bidtool.services import bids, schemes
+from bidtool.services.accounts import NewUser, create_user
 from bidtool.services.rounds import NewRound, create_round
 
 DEMO_ROUND = NewRound(
@@ -39,3 +44,33 @@ def load_demo(session: Session, schemes_dir: Path, demo_dir: Path) -> list[str]:
             added.append(f"bid {bid.reference}")
     session.commit()
     return added
+
+
+# One user per role, and council users for two of the demo bids' lead organisations.
+DEMO_USERS = (
+    NewUser("admin@demo.bidtool.test", Role.ADMIN),
+    NewUser(
+        "lead@demo.bidtool.test", Role.LEAD_ASSESSOR, "Ministry of Housing, Communities and Local Government"
+    ),
+    NewUser(
+        "assessor@demo.bidtool.test", Role.ASSESSOR, "Ministry of Housing, Communities and Local Government"
+    ),
+    NewUser("panel@demo.bidtool.test", Role.PANEL),
+    NewUser("swindon@demo.bidtool.test", Role.COUNCIL, "Swindon Borough Council"),
+    NewUser("cheshire@demo.bidtool.test", Role.COUNCIL, "Cheshire West and Chester Council"),
+)
+
+
+def demo_password(secret: str, email: str) -> str:
+    """The demo password of an email: derived from this installation's secret key, so never in code."""
+    digest = hmac.new(secret.encode(), email.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest)[:20].decode()
+
+
+def add_demo_users(session: Session, secret: str) -> list[tuple[NewUser, str]]:
+    """Create the demo users that are missing; return every demo user with their password."""
+    present = set(session.exec(select(UserRow.email)).all())
+    for user in DEMO_USERS:
+        if user.email not in present:
+            create_user(session, user, demo_password(secret, user.email))
+    return [(user, demo_password(secret, user.email)) for user in DEMO_USERS]

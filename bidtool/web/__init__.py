@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, abort, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
-from govuk_frontend_wtf.main import WTFormsHelpers
+from govuk_frontend_wtf.main import WTFormsHelpers, wtforms_errors
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.exceptions import HTTPException, NotFound, RequestEntityTooLarge
 
 from bidtool.services import NotFound as MissingThing
-from bidtool.web import bids, files, filters, rounds
+from bidtool.web import bids, files, filters, rounds, security
 
 csrf = CSRFProtect()
 # Their macros refer to each other by these package names, so the names prefix their templates.
@@ -29,7 +29,10 @@ def init_app(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.add_extension("jinja2.ext.do")
     csrf.init_app(app)
+    security.init_app(app)
+    app.before_request(_refuse_nul)
     WTFormsHelpers(app)
+    app.add_template_global(error_summary)
     filters.init_app(app)
     for blueprint in (rounds.blueprint, bids.blueprint, files.blueprint):
         app.register_blueprint(blueprint)
@@ -38,6 +41,44 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(RequestEntityTooLarge, _too_large)
     app.register_error_handler(HTTPException, _error_page)
     app.register_error_handler(500, lambda error: (render_template("errors/500.html"), 500))
+
+
+def _refuse_nul():
+    """Refuse the NUL character, which no page asks for and PostgreSQL cannot store."""
+    if "\x00" in request.path:
+        abort(404)
+    sent = [*request.args.lists(), *request.form.lists()]
+    if any("\x00" in value for _, values in sent for value in values):
+        abort(
+            400,
+            "What was sent contains a NUL character, which bidtool cannot store. Remove it and try again.",
+        )
+
+
+def error_summary(form) -> dict:
+    """The GOV.UK error summary of a form; problems with the whole form link to its first field."""
+    params = wtforms_errors(form)
+    first = _first_input(form) or "main-content"
+    for item in params["errorList"]:
+        if item["href"] in {"#", "#-"}:
+            item["href"] = f"#{first}"
+    return params
+
+
+def _first_input(form) -> str | None:
+    """The id of the first input a page shows for a form, looking inside lists of sub-forms."""
+    for field in form:
+        if field.type in {"CSRFTokenField", "SubmitField"}:
+            continue
+        if field.type == "FieldList":
+            found = next((_first_input(entry.form) for entry in field), None)
+        elif field.type == "FormField":
+            found = _first_input(field.form)
+        else:
+            found = field.id
+        if found:
+            return found
+    return None
 
 
 def _error_page(error: HTTPException, detail: str | None = None):

@@ -1,0 +1,129 @@
+"""Signing in and out, the signed-in user, and the guard every page passes through."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import wraps
+
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, session, url_for
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+
+from bidtool import db
+from bidtool.core.access import Action, Role, allowed
+from bidtool.forms import PasswordForm, SignInForm
+from bidtool.services import EVERYONE, Refused, Scope, accounts
+
+blueprint = Blueprint("auth", __name__)
+login_manager = LoginManager()
+login_manager.login_view = "auth.sign_in"
+login_manager.login_message = "Sign in to use bidtool."
+login_manager.session_protection = "strong"
+OPEN_ENDPOINTS = {"auth.sign_in", "static"}
+
+
+@dataclass(frozen=True)
+class SignedIn(UserMixin):
+    """The user of the current request, as the session knows them."""
+
+    id: int
+    email: str
+    role: Role
+    organisation: str | None
+
+    @property
+    def scope(self) -> Scope:
+        """Whose bids this user may see: their organisation's, those assigned to them, or all."""
+        if self.role is Role.COUNCIL:
+            return Scope(organisation=self.organisation)
+        if self.role is Role.ASSESSOR:
+            return Scope(assessor_id=self.id)
+        return EVERYONE
+
+
+@login_manager.user_loader
+def _load(user_id: str) -> SignedIn | None:
+    user = db.session().get(accounts.UserRow, int(user_id)) if user_id.isdigit() else None
+    if user is None or not user.active:
+        return None
+    return SignedIn(user.id, user.email, Role(user.role), user.organisation)
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    app.before_request(_require_sign_in)
+    app.register_blueprint(blueprint)
+
+
+def _require_sign_in():
+    if request.endpoint in OPEN_ENDPOINTS or request.endpoint is None:
+        return None
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    return None
+
+
+def scope() -> Scope:
+    return current_user.scope
+
+
+def requires(action: Action):
+    """Let a view run only for roles allowed the action (403 for the others)."""
+
+    def decorate(view):
+        @wraps(view)
+        def guarded(*args, **kwargs):
+            if not allowed(current_user.role, action):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return guarded
+
+    return decorate
+
+
+def _safe_next(target: str | None) -> str:
+    """Only ever go on to a page of this site after signing in."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("rounds.index")
+
+
+@blueprint.route("/sign-in", methods=["GET", "POST"])
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(url_for("rounds.index"))
+    form = SignInForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.sign_in(
+                db.session(), form.email.data, form.password.data, request.remote_addr or ""
+            )
+        except accounts.SignInRefused as error:
+            form.form_errors.append(str(error))
+        else:
+            session.clear()
+            login_user(_load(str(user.id)))
+            return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/sign_in.html", title="Sign in", form=form)
+
+
+@blueprint.post("/sign-out")
+def sign_out():
+    logout_user()
+    session.clear()
+    flash("You have signed out", "success")
+    return redirect(url_for("auth.sign_in"))
+
+
+@blueprint.route("/account/password", methods=["GET", "POST"])
+def change_password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(db.session(), current_user.id, form.current.data, form.new.data)
+        except Refused as error:
+            form.form_errors.append(str(error))
+        else:
+            flash("Your password has been changed", "success")
+            return redirect(url_for("rounds.index"))
+    return render_template("auth/password.html", title="Change your password", form=form)
