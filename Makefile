@@ -20,8 +20,10 @@ $(ASSETS): static/package.json static/package-lock.json
 	npm ci --prefix static --no-audit --no-fund --loglevel=error
 	rm -rf $(GOVUK) && mkdir -p $(GOVUK)
 	cp -R static/node_modules/govuk-frontend/dist/govuk/assets $(GOVUK)/assets
-	cp static/node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css \
-	   static/node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(GOVUK)/
+	cp static/node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(GOVUK)/
+	# The built CSS asks for /assets/...; point it at the copy beside it, wherever the site is served.
+	sed 's#url(/assets/#url(assets/#g' static/node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css \
+	    > $(GOVUK)/govuk-frontend.min.css
 	touch $(ASSETS)
 
 assets: $(ASSETS)

@@ -14,7 +14,7 @@ import click
 from flask import current_app
 
 from bidtool import create_app, db
-from bidtool.core.access import Role
+from bidtool.core.access import Action, Role, allowed
 from bidtool.core.appraisal import ILLUSTRATIVE_OPTIMISM_BIAS, Appraisal, CaseAppraisal, Payback, appraise
 from bidtool.core.bid import Bid
 from bidtool.core.checks import Finding, check_bid, has_errors
@@ -25,8 +25,8 @@ from bidtool.core.scheme import Scheme
 from bidtool.core.scoring import score_bid, suggest_scores
 from bidtool.core.summary import appraisal_summary, findings_summary, ranking_summary
 from bidtool.core.years import year_label
-from bidtool.files import MAX_FILE_BYTES, dump_json, load_bid, load_scheme, load_scores, plain_number
-from bidtool.services import EVERYONE, transfer
+from bidtool.files import dump_json, load_bid, load_scheme, load_scores, plain_number, read_bytes
+from bidtool.services import EVERYONE, Scope, accounts, transfer
 from bidtool.services.accounts import NewUser, create_user, generate_password
 from bidtool.services.demo import add_demo_users, load_demo
 
@@ -362,36 +362,42 @@ def _ranking_csv(scheme: Scheme, summary: dict) -> str:
     return out.getvalue()
 
 
-def _read_upload(path: Path) -> tuple[str, bytes]:
-    """Read a file to import, as the upload form would send it: its name and its bytes."""
+def _acting_as(email: str | None, action: Action) -> Scope:
+    """The scope of the user named by --as (whose rules then apply), or everyone's for the operator."""
+    if email is None:
+        return EVERYONE
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise InvalidInput([Problem(str(path), f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")])
-        return str(path), path.read_bytes()
-    except FileNotFoundError:
-        raise InvalidInput([Problem(str(path), "no such file")]) from None
-    except IsADirectoryError:
-        raise InvalidInput([Problem(str(path), "is a folder, not a file")]) from None
-    except OSError as error:
-        raise InvalidInput([Problem(str(path), f"cannot be read ({error.strerror})")]) from None
+        user = accounts.by_email(db.session(), email)
+    except BidToolError as error:
+        raise InvalidInput([Problem("--as", str(error))]) from None
+    if not allowed(Role(user.role), action):
+        raise InvalidInput([Problem("--as", f"{user.email} ({Role(user.role).label}) may not do this")])
+    return accounts.scope_of(Role(user.role), user.organisation, user.id)
+
+
+AS_OPTION = click.option(
+    "--as", "as_email", metavar="EMAIL", help="Act as this user, with their rights and their bids only."
+)
 
 
 @main.command("import-bids")
 @click.option("--round", "round_ref", required=True, help="The reference of the round to add the bids to.")
 @click.argument("files", type=FileArgument, nargs=-1, required=True)
+@AS_OPTION
 @in_app
 @reports_bad_input
-def import_bids_command(round_ref: str, files: tuple[Path, ...]) -> None:
+def import_bids_command(round_ref: str, files: tuple[Path, ...], as_email: str | None) -> None:
     """Add bids from bidtool.bid/1 JSON, CSV or XLSX files to a round: all of them, or none."""
+    scope = _acting_as(as_email, Action.UPLOAD_BIDS)
     uploads, problems = [], []
     for path in files:
         try:
-            uploads.append(_read_upload(path))
+            uploads.append((str(path), read_bytes(path)))
         except InvalidInput as error:
             problems += error.problems
     if problems:
         raise InvalidInput(problems)
-    added = transfer.import_bids(db.session(), EVERYONE, round_ref, uploads)
+    added = transfer.import_bids(db.session(), scope, round_ref, uploads)
     click.echo(f"{len(added)} bid{'s' if len(added) != 1 else ''} added to {round_ref}: {', '.join(added)}")
 
 
@@ -401,13 +407,15 @@ def import_bids_command(round_ref: str, files: tuple[Path, ...]) -> None:
     "--format", "fmt", type=click.Choice(list(transfer.FORMATS)), required=True, help="The file format."
 )
 @click.option("-o", "--output", type=FileArgument, help="The file to write (standard output if not given).")
+@AS_OPTION
 @in_app
 @reports_bad_input
-def export_bids_command(round_ref: str, fmt: str, output: Path | None) -> None:
+def export_bids_command(round_ref: str, fmt: str, output: Path | None, as_email: str | None) -> None:
     """Write a round's bids as JSON (a list of bidtool.bid/1 objects), CSV or XLSX."""
     if output is None and fmt == "xlsx":
         raise InvalidInput([Problem("--output", "an XLSX workbook is not text: name a file with -o")])
-    _, _, data = transfer.export_bids(db.session(), EVERYONE, round_ref, fmt)
+    scope = _acting_as(as_email, Action.READ_BIDS)
+    _, _, data = transfer.export_bids(db.session(), scope, round_ref, fmt)
     if output is None:
         click.echo(data.decode("utf-8-sig"), nl=False)
         return

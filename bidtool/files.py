@@ -23,18 +23,24 @@ def _fail(path: Path, message: str) -> InvalidInput:
     return InvalidInput([Problem(str(path), message)])
 
 
-def read_text(path: Path) -> str:
-    """Return a file's text (UTF-8, with or without a byte-order mark)."""
+def read_bytes(path: Path) -> bytes:
+    """Return a file's bytes, or say in one line why it cannot be read."""
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
             raise _fail(path, f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
-        return path.read_bytes().decode("utf-8-sig")
+        return path.read_bytes()
     except FileNotFoundError:
         raise _fail(path, "no such file") from None
     except IsADirectoryError:
         raise _fail(path, "is a folder, not a file") from None
     except OSError as error:
         raise _fail(path, f"cannot be read ({error.strerror})") from None
+
+
+def read_text(path: Path) -> str:
+    """Return a file's text (UTF-8, with or without a byte-order mark)."""
+    try:
+        return read_bytes(path).decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise _fail(path, f"is not UTF-8 text (byte {error.start})") from None
 

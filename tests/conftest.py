@@ -5,14 +5,18 @@ BIDTOOL_TEST_DATABASE_URL (tests/with_postgres.sh starts one). Its schema comes 
 migrations, once per run; every test starts from empty tables.
 """
 
+import contextvars
 import os
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import delete
 from sqlmodel import SQLModel
 
 from bidtool import create_app, db
 from bidtool.config import PROJECT_ROOT
+from bidtool.core.access import Role
+from bidtool.services.accounts import NewUser, create_user
 from bidtool.services.demo import load_demo
 
 
@@ -32,9 +36,18 @@ def app_config(database_url) -> dict:
     return {"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "tests", "WTF_CSRF_ENABLED": False}
 
 
+class RequestClient(FlaskClient):
+    """A test client whose every request runs as in production: in an application context of its
+    own (its own `g`, database session and signed-in user), not in the one a test holds open."""
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture
 def app(app_config):
     app = create_app(app_config)
+    app.test_client_class = RequestClient
     yield app
     with app.app_context():
         with db.engine().begin() as connection:
@@ -49,9 +62,66 @@ def session(app):
         yield db.session()
 
 
+PASSWORD = "correct horse battery staple"
+ORGANISATION = "Anytown District Council"
+OTHER_ORGANISATION = "Shire County Council"
+# Who signs in, by the name tests use: (role, organisation).
+PEOPLE = {
+    "council": (Role.COUNCIL, ORGANISATION),
+    "other_council": (Role.COUNCIL, OTHER_ORGANISATION),
+    "assessor": (Role.ASSESSOR, "Ministry of Housing, Communities and Local Government"),
+    "lead": (Role.LEAD_ASSESSOR, None),
+    "panel": (Role.PANEL, None),
+    "admin": (Role.ADMIN, None),
+}
+
+
+def email_of(who: str) -> str:
+    return f"{who.replace('_', '-')}@tests.bidtool.test"
+
+
 @pytest.fixture
-def client(app):
+def people(session) -> dict[str, int]:
+    """One user for each kind of person (the password is PASSWORD); their ids by name."""
+    return {
+        who: create_user(session, NewUser(email_of(who), role, organisation), PASSWORD).id
+        for who, (role, organisation) in PEOPLE.items()
+    }
+
+
+@pytest.fixture
+def sign_in(app, people):
+    """A test client signed in as one of the people."""
+
+    def signed_in(who: str):
+        client = app.test_client()
+        response = client.post("/sign-in", data={"email": email_of(who), "password": PASSWORD})
+        assert response.status_code == 302, response.text
+        return client
+
+    return signed_in
+
+
+@pytest.fixture
+def anonymous(app):
     return app.test_client()
+
+
+@pytest.fixture
+def client(sign_in):
+    """A council user of ORGANISATION, who writes that organisation's bids."""
+    return sign_in("council")
+
+
+@pytest.fixture
+def reader(sign_in):
+    """A panel member, who reads every bid and changes nothing."""
+    return sign_in("panel")
+
+
+@pytest.fixture
+def admin(sign_in):
+    return sign_in("admin")
 
 
 @pytest.fixture

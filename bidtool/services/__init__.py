@@ -17,9 +17,10 @@ class Refused(BidToolError):
 
 @dataclass(frozen=True)
 class Scope:
-    """Whose bids a request may see and change: everyone's, or one organisation's."""
+    """Whose bids a request may see and change: everyone's, one organisation's, or one assessor's."""
 
     organisation: str | None = None
+    assessor_id: int | None = None
 
 
 EVERYONE = Scope()

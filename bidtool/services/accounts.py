@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from bidtool.core.access import Role
 from bidtool.core.errors import BidToolError
 from bidtool.models import SignInAttemptRow, UserRow, utcnow
-from bidtool.services import NotFound, Refused
+from bidtool.services import EVERYONE, NotFound, Refused, Scope
 
 hasher = PasswordHasher()
 EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,63}")
@@ -119,6 +119,22 @@ def change_password(session: Session, user_id: int, current: str, new: str) -> N
     check_password_rules(new)
     user.password_hash = hasher.hash(new)
     session.commit()
+
+
+def scope_of(role: Role, organisation: str | None, user_id: int) -> Scope:
+    """Whose bids a user may see: their organisation's, those assigned to them, or all."""
+    if role is Role.COUNCIL:
+        return Scope(organisation=organisation)
+    if role is Role.ASSESSOR:
+        return Scope(assessor_id=user_id)
+    return EVERYONE
+
+
+def by_email(session: Session, email: str) -> UserRow:
+    user = session.exec(select(UserRow).where(UserRow.email == normalise_email(email))).first()
+    if user is None or not user.active:
+        raise NotFound(f"There is no active user {email[:60]!r}.")
+    return user
 
 
 def get_user(session: Session, user_id: int) -> UserRow:

@@ -15,7 +15,16 @@ from bidtool.core.bid import SUMMARY, Bid, BidStatus, BidYear, Partner, PartnerT
 from bidtool.core.checks import Finding, Severity, check_bid
 from bidtool.core.scheme import Scheme
 from bidtool.core.scoring import Suggestion, suggest_scores
-from bidtool.models import BidRow, BidYearRow, NarrativeRow, PartnerRow, RoundRow, StatedTotalRow, utcnow
+from bidtool.models import (
+    AssignmentRow,
+    BidRow,
+    BidYearRow,
+    NarrativeRow,
+    PartnerRow,
+    RoundRow,
+    StatedTotalRow,
+    utcnow,
+)
 from bidtool.services import NotFound, Refused, Scope
 from bidtool.services.rounds import get_round, is_open, scheme_of
 
@@ -92,9 +101,13 @@ def write(row: BidRow, bid: Bid) -> None:
 
 
 def _visible(scope: Scope):
+    """Bids the scope may see: an organisation's own, those assigned to an assessor, or all."""
     query = select(BidRow)
     if scope.organisation is not None:
         query = query.where(BidRow.lead_organisation == scope.organisation)
+    if scope.assessor_id is not None:
+        assigned = select(AssignmentRow.bid_id).where(AssignmentRow.assessor_id == scope.assessor_id)
+        query = query.where(BidRow.id.in_(assigned))
     return query
 
 

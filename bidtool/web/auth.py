@@ -11,7 +11,8 @@ from flask_login import LoginManager, UserMixin, current_user, login_user, logou
 from bidtool import db
 from bidtool.core.access import Action, Role, allowed
 from bidtool.forms import PasswordForm, SignInForm
-from bidtool.services import EVERYONE, Refused, Scope, accounts
+from bidtool.models import UserRow
+from bidtool.services import Refused, Scope, accounts
 
 blueprint = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -32,17 +33,12 @@ class SignedIn(UserMixin):
 
     @property
     def scope(self) -> Scope:
-        """Whose bids this user may see: their organisation's, those assigned to them, or all."""
-        if self.role is Role.COUNCIL:
-            return Scope(organisation=self.organisation)
-        if self.role is Role.ASSESSOR:
-            return Scope(assessor_id=self.id)
-        return EVERYONE
+        return accounts.scope_of(self.role, self.organisation, self.id)
 
 
 @login_manager.user_loader
 def _load(user_id: str) -> SignedIn | None:
-    user = db.session().get(accounts.UserRow, int(user_id)) if user_id.isdigit() else None
+    user = db.session().get(UserRow, int(user_id)) if user_id.isdigit() else None
     if user is None or not user.active:
         return None
     return SignedIn(user.id, user.email, Role(user.role), user.organisation)

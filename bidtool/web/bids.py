@@ -6,21 +6,29 @@ import dataclasses
 from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from bidtool import db
+from bidtool.core.access import Action, allowed
 from bidtool.core.bid import MONEY_FIELDS, Bid, BidYear, Partner, PartnerType, figure_total, repeat_savings
 from bidtool.core.errors import BidToolError
 from bidtool.core.fields import MAX_NARRATIVE
 from bidtool.core.years import financial_year_of
 from bidtool.forms import AboutForm, FinanceForm, PartnersForm, drop_removed, narrative_form
-from bidtool.services import EVERYONE, Refused, bids, rounds
+from bidtool.services import Refused, bids, rounds
 from bidtool.services.bids import narrative_questions
+from bidtool.web.auth import requires, scope
 
 blueprint = Blueprint("bids", __name__, url_prefix="/rounds/<round_ref>/bids")
 
 
 def _bid(round_ref: str, bid_ref: str):
-    return bids.get_bid(db.session(), EVERYONE, round_ref, bid_ref)
+    return bids.get_bid(db.session(), scope(), round_ref, bid_ref)
+
+
+def _can_edit(row) -> bool:
+    """Whether the signed-in user may change this bid now (a council user's open draft)."""
+    return allowed(current_user.role, Action.WRITE_BIDS) and bids.editable(row)
 
 
 def _locked(row) -> bool:
@@ -38,7 +46,7 @@ def _to_bid(row) -> str:
 def _save(round_ref: str, row, bid: Bid, form, next_url: str | None, field=None):
     """Save the draft, then go on; a refusal (a taken reference, say) shows at the field or the form."""
     try:
-        saved = bids.save_bid(db.session(), EVERYONE, round_ref, row.reference, bid)
+        saved = bids.save_bid(db.session(), scope(), round_ref, row.reference, bid)
     except Refused as error:
         (field.errors if field is not None else form.form_errors).append(str(error))
         return None
@@ -47,13 +55,14 @@ def _save(round_ref: str, row, bid: Bid, form, next_url: str | None, field=None)
 
 
 @blueprint.route("/new", methods=["GET", "POST"])
+@requires(Action.WRITE_BIDS)
 def new(round_ref: str):
     round_row = rounds.get_round(db.session(), round_ref)
-    form = AboutForm()
+    form = AboutForm(data={"lead_organisation": current_user.organisation})
     if form.validate_on_submit():
         bid = _about(form, Bid(reference="", title="", lead_organisation=""))
         try:
-            row = bids.create_bid(db.session(), EVERYONE, round_ref, bid)
+            row = bids.create_bid(db.session(), scope(), round_ref, bid)
         except BidToolError as error:
             form.reference.errors.append(str(error))
         else:
@@ -86,12 +95,13 @@ def show(round_ref: str, bid_ref: str):
         bid=check.bid,
         tasks=bids.tasks(check),
         errors=check.errors,
-        editable=bids.editable(row),
+        editable=_can_edit(row),
         why_locked=bids.why_locked(row),
     )
 
 
 @blueprint.route("/<bid_ref>/about", methods=["GET", "POST"])
+@requires(Action.WRITE_BIDS)
 def about(round_ref: str, bid_ref: str):
     row = _bid(round_ref, bid_ref)
     if _locked(row):
@@ -115,6 +125,7 @@ def about(round_ref: str, bid_ref: str):
 
 
 @blueprint.route("/<bid_ref>/partners", methods=["GET", "POST"])
+@requires(Action.WRITE_BIDS)
 def partners(round_ref: str, bid_ref: str):
     row = _bid(round_ref, bid_ref)
     if _locked(row):
@@ -141,6 +152,7 @@ def partners(round_ref: str, bid_ref: str):
 
 
 @blueprint.route("/<bid_ref>/finance", methods=["GET", "POST"])
+@requires(Action.WRITE_BIDS)
 def finance(round_ref: str, bid_ref: str):
     row = _bid(round_ref, bid_ref)
     if _locked(row):
@@ -168,6 +180,7 @@ def finance(round_ref: str, bid_ref: str):
 
 
 @blueprint.route("/<bid_ref>/narrative", methods=["GET", "POST"])
+@requires(Action.WRITE_BIDS)
 def narrative(round_ref: str, bid_ref: str):
     row = _bid(round_ref, bid_ref)
     if _locked(row):
@@ -203,14 +216,15 @@ def check_answers(round_ref: str, bid_ref: str):
         row=row,
         check=check,
         questions=narrative_questions(check.scheme),
-        editable=bids.editable(row),
+        editable=_can_edit(row),
     )
 
 
 @blueprint.post("/<bid_ref>/submit")
+@requires(Action.WRITE_BIDS)
 def submit(round_ref: str, bid_ref: str):
     try:
-        row = bids.submit_bid(db.session(), EVERYONE, round_ref, bid_ref)
+        row = bids.submit_bid(db.session(), scope(), round_ref, bid_ref)
     except Refused as error:
         flash(str(error))
         return redirect(url_for("bids.self_check", round_ref=round_ref, bid_ref=bid_ref))
@@ -227,5 +241,5 @@ def self_check(round_ref: str, bid_ref: str):
         title=f"Self-check of {row.reference}",
         row=row,
         check=check,
-        editable=bids.editable(row),
+        editable=_can_edit(row),
     )

@@ -7,10 +7,12 @@ import io
 from flask import Blueprint, flash, redirect, render_template, send_file, url_for
 
 from bidtool import db
+from bidtool.core.access import Action
 from bidtool.core.bidtable import COLUMN_GUIDANCE, LAYOUT, REQUIRED_COLUMNS, known_columns
 from bidtool.core.errors import BidToolError, InvalidInput
 from bidtool.forms import UploadForm
-from bidtool.services import EVERYONE, rounds, transfer
+from bidtool.services import rounds, transfer
+from bidtool.web.auth import requires, scope
 
 # Routes of a round live under ROUND; the template needs no round, so the blueprint has no prefix.
 blueprint = Blueprint("files", __name__)
@@ -34,6 +36,7 @@ def _uploaded(references: list[str]) -> str:
 
 
 @blueprint.route(f"{ROUND}/upload", methods=["GET", "POST"])
+@requires(Action.UPLOAD_BIDS)
 def upload(round_ref: str):
     round_row = rounds.get_round(db.session(), round_ref)
     form = UploadForm()
@@ -41,7 +44,7 @@ def upload(round_ref: str):
     if form.validate_on_submit():
         uploads = [(_file_name(f.filename), f.read()) for f in form.files.data if f]
         try:
-            added = transfer.import_bids(db.session(), EVERYONE, round_ref, uploads)
+            added = transfer.import_bids(db.session(), scope(), round_ref, uploads)
         except InvalidInput as error:
             problems = [str(problem) for problem in error.problems]
         except BidToolError as error:
@@ -73,7 +76,7 @@ def export(round_ref: str):
 @blueprint.get(f"{ROUND}/export.<any(json, csv, xlsx):fmt>")
 def download(round_ref: str, fmt: str):
     try:
-        name, mimetype, data = transfer.export_bids(db.session(), EVERYONE, round_ref, fmt)
+        name, mimetype, data = transfer.export_bids(db.session(), scope(), round_ref, fmt)
     except InvalidInput as error:
         flash(" ".join(str(problem) for problem in error.problems[:3]))
         return redirect(url_for("files.export", round_ref=round_ref))

@@ -5,13 +5,16 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from bidtool import db
+from bidtool.core.access import Action, allowed
 from bidtool.core.appraisal import VfmCategory
 from bidtool.core.bid import BidStatus
 from bidtool.core.errors import BidToolError
 from bidtool.forms import RoundForm
-from bidtool.services import EVERYONE, bids, rounds, schemes
+from bidtool.services import bids, rounds, schemes
+from bidtool.web.auth import requires, scope
 from bidtool.web.filters import UK
 
 blueprint = Blueprint("rounds", __name__)
@@ -19,10 +22,16 @@ blueprint = Blueprint("rounds", __name__)
 
 @blueprint.get("/")
 def index():
-    return render_template("rounds/index.html", title="Rounds", rounds=rounds.list_rounds(db.session()))
+    return render_template(
+        "rounds/index.html",
+        title="Rounds",
+        rounds=rounds.list_rounds(db.session()),
+        can_manage=allowed(current_user.role, Action.MANAGE_ROUNDS),
+    )
 
 
 @blueprint.route("/rounds/new", methods=["GET", "POST"])
+@requires(Action.MANAGE_ROUNDS)
 def new():
     form = RoundForm()
     form.scheme.choices = [(s.key, s.name) for s in schemes.list_schemes(db.session())]
@@ -55,7 +64,7 @@ def show(round_ref: str):
         vfm=args.get("vfm") or None,
         text=args.get("q", "")[:100],
     )
-    listing = bids.bid_list(db.session(), EVERYONE, round_row, chosen)
+    listing = bids.bid_list(db.session(), scope(), round_row, chosen)
     return render_template(
         "rounds/show.html",
         title=round_row.name,
@@ -66,4 +75,6 @@ def show(round_ref: str):
         sorts=bids.SORTS,
         statuses=[s.value for s in BidStatus],
         vfm_labels=[c.label for c in VfmCategory] + ["n/a"],
+        can_write=allowed(current_user.role, Action.WRITE_BIDS),
+        can_upload=allowed(current_user.role, Action.UPLOAD_BIDS),
     )

@@ -1,0 +1,122 @@
+"""Every route, requested as every kind of person, answers as DOMAIN 6 says it should.
+
+A route without an entry here makes the first test fail: access must be decided, not assumed.
+"""
+
+import pytest
+
+from bidtool.core.bid import Bid
+from bidtool.models import AssignmentRow
+from bidtool.services import EVERYONE
+from bidtool.services.bids import create_bid
+from tests.conftest import ORGANISATION, PEOPLE
+
+ROUND = "tca-2013"
+DRAFT = "ANY-01"  # a draft of ORGANISATION's, assigned to the assessor
+WHO = ("anonymous", *PEOPLE)
+SIGNED_IN = tuple(PEOPLE)
+WRITERS = ("council", "other_council")
+
+
+def answers(default: int, anonymous: int = 302, **exceptions: int) -> dict[str, int]:
+    """Statuses by person: `default` for every signed-in person unless named, and the anonymous one."""
+    statuses = {who: default for who in SIGNED_IN} | {"anonymous": anonymous}
+    return statuses | exceptions
+
+
+def only(statuses: dict[str, int], others: int = 403) -> dict[str, int]:
+    """These people get these statuses; every other signed-in person is refused."""
+    return answers(others) | statuses
+
+
+# The draft can be read by its organisation and by everyone who reads all bids or is assigned it;
+# another council is told it does not exist.
+READ_DRAFT = answers(200, other_council=404)
+# Only a council user may change bids, and only their own organisation's.
+WRITE_DRAFT = only({"council": 200, "other_council": 404})
+
+ROUTES = {
+    "rounds.index": ("GET", "/", answers(200)),
+    "rounds.new": ("GET", "/rounds/new", only({"admin": 200})),
+    "rounds.show": ("GET", f"/rounds/{ROUND}", answers(200)),
+    "bids.new": ("GET", f"/rounds/{ROUND}/bids/new", only(dict.fromkeys(WRITERS, 200))),
+    "bids.show": ("GET", f"/rounds/{ROUND}/bids/{DRAFT}", READ_DRAFT),
+    "bids.about": ("GET", f"/rounds/{ROUND}/bids/{DRAFT}/about", WRITE_DRAFT),
+    "bids.partners": ("GET", f"/rounds/{ROUND}/bids/{DRAFT}/partners", WRITE_DRAFT),
+    "bids.finance": ("GET", f"/rounds/{ROUND}/bids/{DRAFT}/finance", WRITE_DRAFT),
+    "bids.narrative": ("GET", f"/rounds/{ROUND}/bids/{DRAFT}/narrative", WRITE_DRAFT),
+    "bids.check_answers": ("GET", f"/rounds/{ROUND}/bids/{DRAFT}/check-answers", READ_DRAFT),
+    "bids.self_check": ("GET", f"/rounds/{ROUND}/bids/{DRAFT}/self-check", READ_DRAFT),
+    # The draft has check errors, so its owner is sent to the self-check rather than submitting.
+    "bids.submit": (
+        "POST",
+        f"/rounds/{ROUND}/bids/{DRAFT}/submit",
+        only({"council": 302, "other_council": 404}),
+    ),
+    "files.upload": (
+        "GET",
+        f"/rounds/{ROUND}/upload",
+        only({"council": 200, "other_council": 200, "admin": 200}),
+    ),
+    "files.export": ("GET", f"/rounds/{ROUND}/export", answers(200)),
+    "files.download": ("GET", f"/rounds/{ROUND}/export.json", answers(200)),
+    "files.template": ("GET", "/bids-template.xlsx", answers(200)),
+    "auth.sign_in": ("GET", "/sign-in", answers(302, anonymous=200)),
+    "auth.sign_out": ("POST", "/sign-out", answers(302)),
+    "auth.change_password": ("GET", "/account/password", answers(200)),
+    "admin.users": ("GET", "/admin/users", only({"admin": 200})),
+    "admin.new_user": ("GET", "/admin/users/new", only({"admin": 200})),
+    "admin.edit_user": ("GET", "/admin/users/{panel}", only({"admin": 200})),
+}
+
+
+def test_every_route_has_an_entry_in_the_table(app):
+    registered = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
+    assert registered == set(ROUTES)
+
+
+@pytest.fixture
+def draft(session, demo, people):
+    bid = create_bid(
+        session, EVERYONE, ROUND, Bid(reference=DRAFT, title="Shared office", lead_organisation=ORGANISATION)
+    )
+    session.add(AssignmentRow(bid_id=bid.id, assessor_id=people["assessor"]))
+    session.commit()
+    return bid
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_each_route_answers_each_person_as_the_table_says(who, draft, people, sign_in, anonymous):
+    client = anonymous if who == "anonymous" else sign_in(who)
+    found, expected = {}, {}
+    # Signing out ends the session, so it is asked last.
+    for endpoint in sorted(ROUTES, key=lambda e: e == "auth.sign_out"):
+        method, url, statuses = ROUTES[endpoint]
+        found[endpoint] = client.open(url.format(panel=people["panel"]), method=method).status_code
+        expected[endpoint] = statuses[who]
+    assert found == expected
+
+
+def test_anonymous_requests_are_sent_to_sign_in_and_come_back_after(anonymous, people, draft):
+    response = anonymous.get(f"/rounds/{ROUND}/bids/{DRAFT}")
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/sign-in?next=%2Frounds%2F{ROUND}%2Fbids%2F{DRAFT}"
+
+
+def test_the_table_matches_domain_six(draft, sign_in):
+    """The roles of DOMAIN 6, checked on what each person can do to a draft of the council's."""
+    may_change = {who for who in SIGNED_IN if ROUTES["bids.about"][2][who] == 200}
+    may_read = {who for who in SIGNED_IN if ROUTES["bids.show"][2][who] == 200}
+    may_manage = {who for who in SIGNED_IN if ROUTES["admin.users"][2][who] == 200}
+    assert may_change == {"council"}  # council users edit their own organisation's bids only
+    assert may_read == {"council", "assessor", "lead", "panel", "admin"}  # the assessor: as assigned
+    assert may_manage == {"admin"}  # admins manage rounds, schemes and users
+    assert ROUTES["rounds.new"][2]["admin"] == 200
+    assert {who for who in SIGNED_IN if ROUTES["rounds.new"][2][who] == 200} == {"admin"}
+
+
+def test_an_assessor_sees_only_the_bids_assigned_to_them(draft, sign_in):
+    assessor = sign_in("assessor")
+    assert assessor.get(f"/rounds/{ROUND}/bids/SWI-17").status_code == 404
+    listed = assessor.get(f"/rounds/{ROUND}").get_data(as_text=True)
+    assert DRAFT in listed and "SWI-17" not in listed
