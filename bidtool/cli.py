@@ -2,33 +2,32 @@
 
 from __future__ import annotations
 
-import csv
 import functools
 import io
 import sys
 from collections.abc import Callable
-from decimal import Decimal
 from pathlib import Path
 
 import click
 from flask import current_app
 
-from bidtool import create_app, db
+from bidtool import create_app, db, reports
 from bidtool.core.access import Action, Role, allowed
 from bidtool.core.appraisal import ILLUSTRATIVE_OPTIMISM_BIAS, Appraisal, CaseAppraisal, Payback, appraise
 from bidtool.core.bid import Bid
 from bidtool.core.checks import Finding, check_bid, has_errors
 from bidtool.core.errors import BidToolError, InvalidInput, Problem
 from bidtool.core.money import MoneyError, format_pence, parse_pounds, to_pence
-from bidtool.core.ranking import rank_bids
+from bidtool.core.ranking import Ranking, rank_bids
 from bidtool.core.scheme import Scheme
 from bidtool.core.scoring import score_bid, suggest_scores
 from bidtool.core.summary import appraisal_summary, findings_summary, ranking_summary
 from bidtool.core.years import year_label
-from bidtool.files import dump_json, load_bid, load_scheme, load_scores, plain_number, read_bytes
-from bidtool.services import EVERYONE, Scope, accounts, transfer
+from bidtool.files import dump_json, load_bid, load_scheme, load_scores, read_bytes, read_text
+from bidtool.services import EVERYONE, Scope, accounts, assessment, rounds, transfer
 from bidtool.services.accounts import NewUser, create_user, generate_password
 from bidtool.services.demo import add_demo_users, load_demo
+from bidtool.services.rounds import scheme_of
 
 EXIT_BAD_INPUT = 2
 EXIT_CHECK_ERRORS = 1
@@ -211,36 +210,106 @@ def validate_scheme_command(scheme_file: Path) -> None:
 
 
 @main.command("rank")
-@click.option("--scheme", "scheme_file", type=FileArgument, required=True, help="The scheme file.")
-@click.option("--scores", "scores_file", type=FileArgument, required=True, help="The scores CSV.")
-@click.argument("bid_files", type=FileArgument, nargs=-1, required=True)
-@click.option("--pot", help="Money available, in pounds: draws the funding line.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.option("--csv", "as_csv", is_flag=True, help="Print CSV, one row per bid.")
+@click.option("--round", "round_ref", help="Rank a round's bids on the scores stored for them.")
+@click.option("--scheme", "scheme_file", type=FileArgument, help="The scheme file (ranking files).")
+@click.option("--scores", "scores_file", type=FileArgument, help="The scores CSV (ranking files).")
+@click.argument("bid_files", type=FileArgument, nargs=-1)
+@click.option(
+    "--pot", help="Money available, in pounds: draws the funding line (a round's own pot by default)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (the same as --format json).")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV, a row per bid (the same as --format csv).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json", "csv", "xlsx"]), help="The output format."
+)
+@click.option("-o", "--output", type=FileArgument, help="The file to write (standard output if not given).")
 @reports_bad_input
 def rank_command(
-    scheme_file: Path,
-    scores_file: Path,
+    round_ref: str | None,
+    scheme_file: Path | None,
+    scores_file: Path | None,
     bid_files: tuple[Path, ...],
     pot: str | None,
     as_json: bool,
     as_csv: bool,
+    fmt: str | None,
+    output: Path | None,
 ) -> None:
-    """Rank bids by their weighted scores and draw the funding line against a pot."""
-    if as_json and as_csv:
-        raise InvalidInput([Problem("--json/--csv", "choose one output format, not both")])
+    """Rank bids by their weighted scores and draw the funding line against a pot.
+
+    Either files (--scheme, --scores and the bid files) or a round of the database (--round).
+    """
+    chosen = {name for name, on in (("json", as_json), ("csv", as_csv)) if on} | ({fmt} if fmt else set())
+    if len(chosen) > 1:
+        raise InvalidInput([Problem("--format", "choose one output format, not several")])
+    fmt = chosen.pop() if chosen else "table"
+    if fmt == "xlsx" and output is None:
+        raise InvalidInput([Problem("--output", "an XLSX workbook is not text: name a file with -o")])
     pot_pence = _pot(pot)
-    scheme = load_scheme(scheme_file)
-    bids = _load_bids(bid_files)
-    scores = load_scores(scores_file, scheme, {b.reference for b in bids})
-    scored = [score_bid(scheme, bid, _appraise(bid, scheme), scores) for bid in bids]
-    summary = ranking_summary(rank_bids(scheme, scored, pot_pence))
-    if as_json:
-        click.echo(dump_json(summary))
-    elif as_csv:
-        click.echo(_ranking_csv(scheme, summary), nl=False)
+    if round_ref is not None:
+        if scheme_file or scores_file or bid_files:
+            raise InvalidInput([Problem("--round", "rank a round or files, not both")])
+        scheme, ranking = _rank_round(round_ref, pot_pence)
     else:
-        click.echo(_ranking_table(scheme, summary))
+        missing = [
+            name for name, given in (("--scheme", scheme_file), ("--scores", scores_file)) if not given
+        ]
+        if missing or not bid_files:
+            what = ", ".join(missing + ([] if bid_files else ["bid files"]))
+            raise InvalidInput(
+                [Problem("rank", f"name a --round, or give the files to rank: {what} missing")]
+            )
+        scheme = load_scheme(scheme_file)
+        bids = _load_bids(bid_files)
+        scores = load_scores(scores_file, scheme, {b.reference for b in bids})
+        scored = [score_bid(scheme, bid, _appraise(bid, scheme), scores) for bid in bids]
+        ranking = rank_bids(scheme, scored, pot_pence)
+    summary = ranking_summary(ranking)
+    written = {
+        "table": lambda: _ranking_table(scheme, summary) + "\n",
+        "json": lambda: dump_json(summary) + "\n",
+        "csv": lambda: reports.ranking_csv(scheme, summary),
+        "xlsx": lambda: reports.ranking_xlsx(scheme, summary),
+    }[fmt]()
+    _emit(written, output)
+
+
+def _rank_round(round_ref: str, pot: int | None) -> tuple[Scheme, Ranking]:
+    app = create_app()
+    try:
+        with app.app_context():
+            ranking = assessment.rank_round(db.session(), round_ref, pot)
+            return scheme_of(rounds.get_round(db.session(), round_ref)), ranking
+    finally:
+        app.extensions["bidtool.engine"].dispose()
+
+
+def _emit(data: str | bytes, output: Path | None) -> None:
+    """Print text, or write text or bytes to a file."""
+    if output is None:
+        click.echo(data, nl=False)
+        return
+    try:
+        output.write_bytes(data.encode() if isinstance(data, str) else data)
+    except OSError as error:
+        raise InvalidInput([Problem(str(output), f"cannot be written ({error.strerror})")]) from None
+    click.echo(f"Wrote {output}", err=True)
+
+
+@main.command("import-scores")
+@click.option("--round", "round_ref", required=True, help="The round whose bids were scored.")
+@click.argument("scores_file", type=FileArgument)
+@in_app
+@reports_bad_input
+def import_scores_command(round_ref: str, scores_file: Path) -> None:
+    """Store a scores CSV (assessors named by email must be users) as submitted scores: all, or none."""
+    try:
+        count = assessment.import_scores(
+            db.session(), None, round_ref, io.StringIO(read_text(scores_file), newline="")
+        )
+    except InvalidInput as error:
+        raise error.prefixed(str(scores_file)) from None
+    click.echo(f"{count} scores stored for round {round_ref}.")
 
 
 def _load_bids(paths: tuple[Path, ...]) -> list[Bid]:
@@ -340,26 +409,6 @@ def _ranking_table(scheme: Scheme, summary: dict) -> str:
         f"{'status':<10} {'funding':<10} title"
     )
     return "\n".join([f"Ranking against {scheme.name}", header, *lines])
-
-
-def _ranking_csv(scheme: Scheme, summary: dict) -> str:
-    out = io.StringIO()
-    columns = ["rank", "reference", "title", "weighted_score"]
-    columns += [f"criterion:{c.id}" for c in scheme.criteria]
-    columns += ["status", "reasons", "award_sought", "cumulative_award", "funded"]
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    for row in summary["bids"]:
-        cells = {
-            **{k: row[k] for k in ("rank", "reference", "title", "weighted_score", "status")},
-            **{f"criterion:{k}": v for k, v in row["criteria"].items()},
-            "reasons": "; ".join(row["reasons"]),
-            "award_sought": row["award_sought"],
-            "cumulative_award": row["cumulative_award"],
-            "funded": "" if row["funded"] is None else str(row["funded"]).lower(),
-        }
-        writer.writerow({k: plain_number(v) if isinstance(v, Decimal) else v for k, v in cells.items()})
-    return out.getvalue()
 
 
 def _acting_as(email: str | None, action: Action) -> Scope:

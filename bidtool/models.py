@@ -166,3 +166,53 @@ class AssignmentRow(SQLModel, table=True):
     )
     assessor_id: int = Field(foreign_key="user_account.id", index=True)
     assigned_at: datetime = Field(default_factory=utcnow)
+
+
+class ConflictRow(SQLModel, table=True):
+    """An interest an assessor has declared in a bid (interests through their organisation are found)."""
+
+    __tablename__ = "conflict"
+    __table_args__ = (UniqueConstraint("bid_id", "assessor_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    bid_id: int = Field(
+        sa_column=Column(ForeignKey("bid.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    assessor_id: int = Field(foreign_key="user_account.id", index=True)
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    declared_at: datetime = Field(default_factory=utcnow)
+
+
+class ScoreRow(SQLModel, table=True):
+    """An assessor's score of one criterion of a bid, or the lead assessor's moderated score."""
+
+    __tablename__ = "score"
+    __table_args__ = (UniqueConstraint("bid_id", "criterion", "assessor_id", "moderated"),)
+    id: int | None = Field(default=None, primary_key=True)
+    bid_id: int = Field(
+        sa_column=Column(ForeignKey("bid.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    criterion: str = Field(max_length=64)
+    assessor_id: int = Field(foreign_key="user_account.id", index=True)
+    moderated: bool = False
+    score: int
+    justification: str = Field(sa_column=Column(Text, nullable=False))
+    submitted: bool = False
+    version: int = 1  # raised on every change, so that a save from a stale page is refused
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class HistoryRow(SQLModel, table=True):
+    """One change to a bid's assessment, kept for good: who, when, what it was and became, and why."""
+
+    __tablename__ = "history"
+    id: int | None = Field(default=None, primary_key=True)
+    bid_id: int = Field(
+        sa_column=Column(ForeignKey("bid.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    at: datetime = Field(default_factory=utcnow)
+    actor_id: int | None = Field(default=None, foreign_key="user_account.id")  # None: the command line
+    kind: str = Field(max_length=20)  # score, moderation, status, assignment, conflict
+    subject: str = Field(default="", max_length=300)
+    old: str = Field(default="", max_length=300)
+    new: str = Field(default="", max_length=300)
+    justification: str = Field(default="", sa_column=Column(Text, nullable=False))

@@ -26,7 +26,9 @@ from bidtool.core.bidtable import (
     known_columns,
 )
 from bidtool.core.errors import InvalidInput, Problem
+from bidtool.core.scheme import Scheme
 from bidtool.core.summary import case_summary
+from bidtool.files import plain_number
 
 BIDS_SHEET = "Bids"
 APPRAISAL_SHEET = "Appraisal"
@@ -255,9 +257,7 @@ def _tidy(sheet) -> None:
 
 
 def _number(value: Decimal | None) -> object:
-    if value is None:
-        return None
-    return int(value) if value == value.to_integral_value() else float(value)
+    return None if value is None else plain_number(value)
 
 
 def _payback(summary: dict) -> str:
@@ -342,3 +342,32 @@ EXAMPLE_BID = Bid(
         "value_for_money": "The merged team costs £80,000 a year less from the second year.",
     },
 )
+
+
+def ranking_rows(scheme: Scheme, summary: dict) -> list[dict]:
+    """The ranking as rows of a table: one column per criterion, money and scores as numbers."""
+    rows = []
+    for row in summary["bids"]:
+        cells = {
+            **{k: row[k] for k in ("rank", "reference", "title", "weighted_score")},
+            **{f"criterion:{c.id}": row["criteria"][c.id] for c in scheme.criteria},
+            "status": row["status"],
+            "reasons": "; ".join(row["reasons"]),
+            "award_sought": row["award_sought"],
+            "cumulative_award": row["cumulative_award"],
+            "funded": "" if row["funded"] is None else str(row["funded"]).lower(),
+        }
+        rows.append({k: _number(v) if isinstance(v, Decimal) else v for k, v in cells.items()})
+    return rows
+
+
+def ranking_csv(scheme: Scheme, summary: dict) -> str:
+    return pd.DataFrame(ranking_rows(scheme, summary)).to_csv(index=False, lineterminator="\n")
+
+
+def ranking_xlsx(scheme: Scheme, summary: dict) -> bytes:
+    out = io.BytesIO()
+    with pd.ExcelWriter(out, engine="openpyxl") as writer:
+        pd.DataFrame(ranking_rows(scheme, summary)).to_excel(writer, sheet_name="Ranking", index=False)
+        _tidy(writer.sheets["Ranking"])
+    return out.getvalue()

@@ -114,7 +114,7 @@ def gate_reasons(scheme: Scheme, scores: Mapping[str, Fraction | None], bcr: Dec
             )
         elif bcr < scheme.vfm_gate:
             reasons.append(
-                f"BCR {bcr:.2f} (prudent case) is below the value-for-money gate of {scheme.vfm_gate}"
+                f"BCR {bcr:.2f} (prudent case) is below the value-for-money gate of {scheme.vfm_gate:.2f}"
             )
     return reasons
 

@@ -2,6 +2,7 @@ import csv
 import io
 import json
 
+import openpyxl
 import pytest
 
 from tests.samples import SCHEMES, bid_data
@@ -56,7 +57,7 @@ def test_rank_orders_bids_breaks_ties_and_draws_the_funding_line(run, round_file
     assert rows[2]["status"] == "fails_gate" and rows[2]["funded"] is False
     assert rows[2]["weighted_score"] == 100
     assert rows[2]["reasons"][0].startswith(
-        "BCR 0.02 (prudent case) is below the value-for-money gate of 1.0"
+        "BCR 0.02 (prudent case) is below the value-for-money gate of 1.00"
     )
     assert (out["pot"], out["pot_used"], out["pot_left"], out["first_unfunded"]) == (
         200000,
@@ -149,8 +150,19 @@ def test_json_and_csv_together_are_refused(run, round_files):
     assert result.exit_code == 2
 
 
-def test_rank_without_bids_is_a_usage_error(run, round_files):
+def test_rank_without_bids_says_what_is_missing(run, round_files):
     _, scores = round_files
     result = run("rank", "--scheme", TCA, "--scores", scores)
     assert result.exit_code == 2
-    assert "Missing argument" in result.stderr
+    assert result.stderr == "error: rank: name a --round, or give the files to rank: bid files missing\n"
+
+
+def test_rank_writes_xlsx_to_a_file_only(run, round_files, tmp_path):
+    bids, scores = round_files
+    refused = run("rank", "--scheme", TCA, "--scores", scores, *bids, "--format", "xlsx")
+    assert (refused.exit_code, refused.stdout) == (2, "")
+    out = tmp_path / "ranking.xlsx"
+    result = run("rank", "--scheme", TCA, "--scores", scores, *bids, "--format", "xlsx", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    sheet = openpyxl.load_workbook(out)["Ranking"]
+    assert [cell.value for cell in sheet["B"]][:4] == ["reference", "B-02", "A-01", "C-03"]

@@ -1,5 +1,6 @@
 """Scoring: criterion scores, divergence, the weighted score, gates, status and suggested scores."""
 
+import dataclasses
 from decimal import Decimal
 from fractions import Fraction
 
@@ -162,7 +163,7 @@ def test_a_score_exactly_at_the_gate_minimum_passes(scheme):
 
 def test_a_bcr_below_the_vfm_gate_fails_naming_both(scheme):
     reasons = gate_reasons(scheme, {"value_for_money": Fraction(3)}, Decimal("0.95"))
-    assert reasons == ["BCR 0.95 (prudent case) is below the value-for-money gate of 1.0"]
+    assert reasons == ["BCR 0.95 (prudent case) is below the value-for-money gate of 1.00"]
 
 
 def test_a_bcr_exactly_at_the_vfm_gate_passes(scheme):
@@ -240,7 +241,7 @@ def test_a_bid_with_a_bcr_below_the_gate_fails_it(scheme, make_bid):
         scheme, bid, appraise(bid), scores_for("POOR", value_for_money=4, innovation=4, deliverability=4)
     )
     assert scored.status is Status.FAILS_GATE
-    assert scored.reasons == ("BCR 0.90 (prudent case) is below the value-for-money gate of 1.0",)
+    assert scored.reasons == ("BCR 0.90 (prudent case) is below the value-for-money gate of 1.00",)
 
 
 def test_the_vfm_gate_uses_the_prudent_case_not_the_optimism_adjusted_one(scheme, make_bid):
@@ -384,3 +385,11 @@ def test_the_bcr_suggestion_on_a_relative_scale_lands_where_it_would_on_a_shifte
     relative = make_scheme(scale=(-3, 3), criteria=[{"id": "efficiency", "indicator": "bcr"}])
     bid = make_bid([BidYear(2014, award_costs=100000, savings=savings)], savings_confidence=1)
     assert suggestions(relative, bid)["efficiency"].score == score
+
+
+def test_the_gate_reads_the_same_however_the_scheme_wrote_it(make_scheme):
+    for gate in (Decimal("1"), Decimal("1.0"), Decimal("1.000")):
+        scheme = dataclasses.replace(make_scheme(), vfm_gate=gate)
+        assert gate_reasons(scheme, {}, Decimal("0.5")) == [
+            "BCR 0.50 (prudent case) is below the value-for-money gate of 1.00"
+        ]
