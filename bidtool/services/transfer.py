@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path, PurePath
 
 from sqlmodel import Session, select
 
 from bidtool import reports
-from bidtool.core.bid import Bid
+from bidtool.core.bid import Bid, BidStatus
 from bidtool.core.bidfile import bid_to_dict, parse_bid
 from bidtool.core.bidtable import rows_to_bids
 from bidtool.core.errors import InvalidInput, Problem
@@ -95,7 +96,9 @@ def import_bids(
         raise InvalidInput(problems)
     try:
         for _, bid in found:
-            add_bid(session, round_row, bid)
+            # A council's bids arrive as drafts: they are submitted through the self-check.
+            arriving = bid if scope.organisation is None else dataclasses.replace(bid, status=BidStatus.DRAFT)
+            add_bid(session, round_row, arriving)
     except Exception:
         session.rollback()
         raise

@@ -335,3 +335,13 @@ def test_any_bids_written_as_csv_or_xlsx_read_back_unchanged(bids, data):
     bids[0] = dataclasses.replace(bids[0], narrative={"summary": f"x{awkward}x"})
     for name, written in (("b.csv", reports.bids_csv(bids)), ("b.xlsx", reports.bids_xlsx(bids))):
         assert rows_to_bids(*reports.read_table(name, written)) == bids, name
+
+
+def test_a_councils_upload_arrives_as_drafts_whatever_the_file_says(session, demo):
+    from bidtool.services import Scope
+
+    target = new_round(session, "council-round")
+    data = json.dumps(bid_data(reference="C-1", lead_organisation="Anytown", status="submitted")).encode()
+    import_bids(session, Scope(organisation="Anytown"), target, [("bid.json", data)])
+    (row,) = round_bids(session, EVERYONE, get_round(session, target))
+    assert row.status == "draft"
