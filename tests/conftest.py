@@ -16,7 +16,8 @@ from sqlmodel import SQLModel
 from bidtool import create_app, db
 from bidtool.config import PROJECT_ROOT
 from bidtool.core.access import Role
-from bidtool.services.accounts import NewUser, create_user
+from bidtool.models import UserRow
+from bidtool.services.accounts import hasher
 from bidtool.services.demo import load_demo
 
 
@@ -80,13 +81,24 @@ def email_of(who: str) -> str:
     return f"{who.replace('_', '-')}@tests.bidtool.test"
 
 
+@pytest.fixture(scope="session")
+def password_hash() -> str:
+    """PASSWORD hashed once: argon2 is slow on purpose, and every web test needs the people."""
+    return hasher.hash(PASSWORD)
+
+
 @pytest.fixture
-def people(session) -> dict[str, int]:
+def people(session, password_hash) -> dict[str, int]:
     """One user for each kind of person (the password is PASSWORD); their ids by name."""
-    return {
-        who: create_user(session, NewUser(email_of(who), role, organisation), PASSWORD).id
+    rows = {
+        who: UserRow(
+            email=email_of(who), password_hash=password_hash, role=role.value, organisation=organisation
+        )
         for who, (role, organisation) in PEOPLE.items()
     }
+    session.add_all(rows.values())
+    session.commit()
+    return {who: row.id for who, row in rows.items()}
 
 
 @pytest.fixture

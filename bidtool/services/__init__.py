@@ -15,6 +15,10 @@ class Refused(BidToolError):
     """The change cannot be made in the state things are in; the message says why."""
 
 
+class OtherOrganisation(Refused):
+    """A council user tried to act for an organisation other than their own."""
+
+
 @dataclass(frozen=True)
 class Scope:
     """Whose bids a request may see and change: everyone's, one organisation's, or one assessor's."""

@@ -149,10 +149,12 @@ def list_users(session: Session) -> list[UserRow]:
 
 
 def update_user(
-    session: Session, user_id: int, role: Role, organisation: str | None, active: bool
+    session: Session, by: int, user_id: int, role: Role, organisation: str | None, active: bool
 ) -> UserRow:
-    """Change a user's role, organisation or whether they can sign in."""
+    """Change a user's role, organisation or whether they can sign in (never an admin's own access)."""
     user = get_user(session, user_id)
+    if user_id == by and (role is not Role.ADMIN or not active):
+        raise Refused("You cannot take away your own admin access: ask another admin.")
     if role is Role.COUNCIL and not (organisation or "").strip():
         raise Refused("A council user needs an organisation.")
     user.role = role.value

@@ -25,7 +25,7 @@ from bidtool.models import (
     StatedTotalRow,
     utcnow,
 )
-from bidtool.services import NotFound, Refused, Scope
+from bidtool.services import NotFound, OtherOrganisation, Refused, Scope
 from bidtool.services.rounds import get_round, is_open, scheme_of
 
 
@@ -121,6 +121,14 @@ def get_bid(session: Session, scope: Scope, round_ref: str, bid_ref: str) -> Bid
     return row
 
 
+def visible_counts(session: Session, scope: Scope) -> dict[int, int]:
+    """How many bids of each round (by id) the scope may see."""
+    counts: dict[int, int] = {}
+    for row in session.exec(_visible(scope)):
+        counts[row.round_id] = counts.get(row.round_id, 0) + 1
+    return counts
+
+
 def round_bids(session: Session, scope: Scope, round_row: RoundRow) -> list[BidRow]:
     return list(
         session.exec(_visible(scope).where(BidRow.round_id == round_row.id).order_by(BidRow.reference)).all()
@@ -162,7 +170,7 @@ def create_bid(session: Session, scope: Scope, round_ref: str, bid: Bid) -> BidR
     if not is_open(round_row):
         raise Refused("The round's deadline has passed, so no new bids can be started.")
     if scope.organisation is not None and bid.lead_organisation != scope.organisation:
-        raise Refused("You can only start bids led by your own organisation.")
+        raise OtherOrganisation("You can only start bids led by your own organisation.")
     row = add_bid(session, round_row, dataclasses.replace(bid, status=BidStatus.DRAFT))
     session.commit()
     return row
@@ -174,7 +182,7 @@ def save_bid(session: Session, scope: Scope, round_ref: str, bid_ref: str, bid: 
     if not editable(row):
         raise Refused(why_locked(row))
     if scope.organisation is not None and bid.lead_organisation != scope.organisation:
-        raise Refused("The lead organisation must stay your own organisation.")
+        raise OtherOrganisation("The lead organisation must stay your own organisation.")
     _check_reference(session, row.round, bid.reference, row)
     write(row, dataclasses.replace(bid, status=BidStatus.DRAFT))
     session.commit()

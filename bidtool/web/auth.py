@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
@@ -78,8 +79,12 @@ def requires(action: Action):
 
 
 def _safe_next(target: str | None) -> str:
-    """Only ever go on to a page of this site after signing in."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """Only ever go on to a page of this site after signing in: a path, nothing a browser could
+    read as another host (no backslashes, no control characters, no scheme or host)."""
+    target = target or ""
+    parts = urlsplit(target)
+    local = target.startswith("/") and not target.startswith("//") and not parts.scheme and not parts.netloc
+    if local and target.isprintable() and "\\" not in target:
         return target
     return url_for("rounds.index")
 

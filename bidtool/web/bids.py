@@ -15,7 +15,7 @@ from bidtool.core.errors import BidToolError
 from bidtool.core.fields import MAX_NARRATIVE
 from bidtool.core.years import financial_year_of
 from bidtool.forms import AboutForm, FinanceForm, PartnersForm, drop_removed, narrative_form
-from bidtool.services import Refused, bids, rounds
+from bidtool.services import OtherOrganisation, Refused, bids, rounds
 from bidtool.services.bids import narrative_questions
 from bidtool.web.auth import requires, scope
 
@@ -39,16 +39,25 @@ def _locked(row) -> bool:
     return True
 
 
+def _refusal_at(form, error: BidToolError) -> list:
+    """Where a refusal shows: at the lead organisation or the reference if the form has them."""
+    if isinstance(error, OtherOrganisation) and hasattr(form, "lead_organisation"):
+        return form.lead_organisation.errors
+    if isinstance(error, Refused) and hasattr(form, "reference"):
+        return form.reference.errors
+    return form.form_errors
+
+
 def _to_bid(row) -> str:
     return redirect(url_for("bids.show", round_ref=row.round.reference, bid_ref=row.reference))
 
 
-def _save(round_ref: str, row, bid: Bid, form, next_url: str | None, field=None):
-    """Save the draft, then go on; a refusal (a taken reference, say) shows at the field or the form."""
+def _save(round_ref: str, row, bid: Bid, form, next_url: str | None):
+    """Save the draft, then go on; a refusal (a taken reference, say) shows at its field or the form."""
     try:
         saved = bids.save_bid(db.session(), scope(), round_ref, row.reference, bid)
     except Refused as error:
-        (field.errors if field is not None else form.form_errors).append(str(error))
+        _refusal_at(form, error).append(str(error))
         return None
     flash("Your changes have been saved", "success")
     return redirect(next_url or url_for("bids.show", round_ref=round_ref, bid_ref=saved.reference))
@@ -64,7 +73,7 @@ def new(round_ref: str):
         try:
             row = bids.create_bid(db.session(), scope(), round_ref, bid)
         except BidToolError as error:
-            form.reference.errors.append(str(error))
+            _refusal_at(form, error).append(str(error))
         else:
             flash(f"Bid {row.reference} started: your draft is saved", "success")
             return _to_bid(row)
@@ -117,9 +126,7 @@ def about(round_ref: str, bid_ref: str):
             "savings_confidence": str(bid.savings_confidence or ""),
         }
     )
-    if form.validate_on_submit() and (
-        done := _save(round_ref, row, _about(form, bid), form, None, field=form.reference)
-    ):
+    if form.validate_on_submit() and (done := _save(round_ref, row, _about(form, bid), form, None)):
         return done
     return render_template("bids/about.html", title="About the bid", form=form, round=row.round, row=row)
 

@@ -26,6 +26,7 @@ def index():
         "rounds/index.html",
         title="Rounds",
         rounds=rounds.list_rounds(db.session()),
+        counts=bids.visible_counts(db.session(), scope()),
         can_manage=allowed(current_user.role, Action.MANAGE_ROUNDS),
     )
 

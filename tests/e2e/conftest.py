@@ -4,8 +4,11 @@ import shutil
 import threading
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 from werkzeug.serving import make_server
+
+# A loaded two-core machine can be slow to answer; waiting longer costs nothing when it is not.
+expect.set_options(timeout=15_000)
 
 # Flags for a closed network: no background connections, no first-run or sync chatter.
 CHROMIUM_FLAGS = [
@@ -46,7 +49,7 @@ def live_server(app):
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(5000)
+    context.set_default_timeout(15000)
     page = context.new_page()
     yield page
     context.close()
@@ -56,3 +59,28 @@ def page(browser, live_server):
 def app_config(app_config):
     """A browser sends real forms, so CSRF is on as in production."""
     return {**app_config, "WTF_CSRF_ENABLED": True}
+
+
+@pytest.fixture
+def console(page) -> list[str]:
+    """Every console message and uncaught error of the page, as the browser words them."""
+    messages: list[str] = []
+    page.on("console", lambda message: messages.append(f"{message.type}: {message.text}"))
+    page.on("pageerror", lambda error: messages.append(f"pageerror: {error}"))
+    return messages
+
+
+def csp_violations(messages: list[str]) -> list[str]:
+    """Messages of the browser refusing something under the Content-Security-Policy."""
+    return [
+        message for message in messages if "Refused to" in message or "Content Security Policy" in message
+    ]
+
+
+def sign_in_in_browser(page, email: str, password: str) -> None:
+    """Fill in and send the sign-in form the browser is on."""
+    expect(page.get_by_role("heading", name="Sign in", level=1)).to_be_visible()
+    page.get_by_label("Email address").fill(email)
+    # GOV.UK's password input has a "Show password" button, which get_by_label would also find.
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()

@@ -7,15 +7,21 @@ from playwright.sync_api import expect
 from bidtool.core.appraisal import appraise
 from bidtool.core.bid import Bid, BidYear
 from bidtool.core.money import format_pence
+from tests.conftest import ORGANISATION, PASSWORD, email_of
+from tests.e2e.conftest import csp_violations, sign_in_in_browser
 
 
-def test_a_council_writes_checks_and_submits_a_bid(page, demo, session):
+def test_a_council_writes_checks_and_submits_a_bid(page, console, demo, session, people):
     page.goto("/rounds/tca-2013")
+    expect(page).to_have_url(re.compile(r"/sign-in\?next=%2Frounds%2Ftca-2013$"))
+    sign_in_in_browser(page, email_of("council"), PASSWORD)
+    expect(page).to_have_url(re.compile(r"/rounds/tca-2013$"))
     page.get_by_role("link", name="Start a new bid").click()
 
     page.get_by_label("Bid reference").fill("ANY-01")
     page.get_by_label("Title").fill("Anytown and Shire shared back office")
-    page.get_by_label("Lead organisation").fill("Anytown District Council")
+    # The lead organisation is the council user's own, filled in already.
+    expect(page.get_by_label("Lead organisation")).to_have_value(ORGANISATION)
     page.get_by_label("Award sought").fill("£300,000")
     page.get_by_label("Confidence in the savings").select_option("4")
     page.get_by_role("button", name="Save and continue").click()
@@ -83,3 +89,4 @@ def test_a_council_writes_checks_and_submits_a_bid(page, demo, session):
     expect(page.get_by_text("Bid ANY-01 submitted")).to_be_visible()
     expect(page.get_by_text("This bid has been submitted, so it can no longer be changed.")).to_be_visible()
     expect(page).to_have_url(re.compile(r"/rounds/tca-2013/bids/ANY-01$"))
+    assert csp_violations(console) == []

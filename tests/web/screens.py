@@ -1,5 +1,6 @@
 """What a page shows (its error summary, inputs and template context) and what the database holds."""
 
+import re
 from contextlib import contextmanager
 from html.parser import HTMLParser
 
@@ -87,6 +88,23 @@ class Screen(HTMLParser):
 
 def screen(response) -> Screen:
     return Screen(response.get_data(as_text=True))
+
+
+def csrf_token(client, path: str) -> str:
+    """The CSRF token of the form on a page, as a browser would send it back."""
+    field = re.search(r'<input[^>]*\bname="csrf_token"[^>]*>', client.get(path).get_data(as_text=True))
+    found = field and re.search(r'\bvalue="([^"]+)"', field.group(0))
+    assert found, f"no CSRF token on {path}"
+    return found.group(1)
+
+
+def signed_in_with_token(app: Flask, email: str, password: str):
+    """A test client signed in through the sign-in form and its CSRF token (when CSRF is checked)."""
+    client = app.test_client()
+    token = csrf_token(client, "/sign-in")
+    response = client.post("/sign-in", data={"email": email, "password": password, "csrf_token": token})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
 
 
 @contextmanager

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import random
+from datetime import UTC, datetime
 
 import openpyxl
 import pytest
@@ -16,8 +17,11 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
 from bidtool import reports
+from bidtool.core.bid import Bid
 from bidtool.core.bidtable import rows_to_bids
 from bidtool.models import BidRow, NarrativeRow, RoundRow
+from bidtool.services import EVERYONE
+from bidtool.services.bids import create_bid
 from bidtool.services.rounds import NewRound, create_round
 from tests.samples import bid_data
 
@@ -92,15 +96,15 @@ def test_the_upload_page_offers_the_template_and_describes_the_layout(client, em
     assert "One row per bid per financial year" in text and "<code>narrative:&lt;key&gt;</code>" in text
 
 
-def test_an_upload_adds_the_bids_and_says_which(client, session, empty_round):
-    response = upload(client, empty_round, ("bids.csv", GOOD_CSV))
+def test_an_upload_adds_the_bids_and_says_which(admin, session, empty_round):
+    response = upload(admin, empty_round, ("bids.csv", GOOD_CSV))
     assert response.status_code == 302 and response.location == f"/rounds/{empty_round}"
     assert stored(session, empty_round) == ["CSV-1", "CSV-2"]
-    page = client.get(response.location).get_data(as_text=True)
+    page = admin.get(response.location).get_data(as_text=True)
     assert "2 bids uploaded: CSV-1, CSV-2" in page
 
 
-def test_a_failed_upload_adds_nothing_and_lists_every_problem(client, session, empty_round, rendered):
+def test_a_failed_upload_adds_nothing_and_lists_every_problem(admin, session, empty_round, rendered):
     broken = csv_bytes(
         [
             HEADER,
@@ -108,7 +112,7 @@ def test_a_failed_upload_adds_nothing_and_lists_every_problem(client, session, e
             ["BAD-1", "Changed", "", "", "2015", "", ""],
         ]
     )
-    response = upload(client, empty_round, ("good.csv", GOOD_CSV), ("broken.csv", broken))
+    response = upload(admin, empty_round, ("good.csv", GOOD_CSV), ("broken.csv", broken))
     text = response.get_data(as_text=True)
     assert response.status_code == 200
     shown = problems_shown(rendered)
@@ -132,9 +136,9 @@ def test_an_upload_without_files_asks_for_them(client, empty_round):
     assert "Choose one or more files to upload" in response.get_data(as_text=True)
 
 
-def test_a_reference_already_in_the_round_is_refused(client, session, demo, rendered):
+def test_a_reference_already_in_the_round_is_refused(admin, session, demo, rendered):
     bid = json.dumps(bid_data(reference="SWI-17")).encode()
-    response = upload(client, DEMO, ("swindon.json", bid))
+    response = upload(admin, DEMO, ("swindon.json", bid))
     assert response.status_code == 200
     assert problems_shown(rendered) == [
         "swindon.json: bid SWI-17: the round already has a bid with this reference"
@@ -142,10 +146,10 @@ def test_a_reference_already_in_the_round_is_refused(client, session, demo, rend
     assert len(stored(session, DEMO)) == 18
 
 
-def test_a_narrative_with_a_script_is_stored_as_text_and_shown_escaped(client, session, empty_round):
+def test_a_narrative_with_a_script_is_stored_as_text_and_shown_escaped(admin, session, empty_round):
     script = "<script>alert('x')</script> & <b>bold</b>"
     bid = bid_data(reference="XSS-1", title="<i>Title</i>", narrative={"summary": script})
-    response = upload(client, empty_round, ("xss.json", json.dumps(bid).encode()))
+    response = upload(admin, empty_round, ("xss.json", json.dumps(bid).encode()))
     assert response.status_code == 302
     query = (
         select(NarrativeRow.text)
@@ -154,10 +158,88 @@ def test_a_narrative_with_a_script_is_stored_as_text_and_shown_escaped(client, s
     )
     assert session.exec(query).all() == [script]
     for url in (f"/rounds/{empty_round}/bids/XSS-1/check-answers", f"/rounds/{empty_round}"):
-        page = client.get(url).get_data(as_text=True)
+        page = admin.get(url).get_data(as_text=True)
         assert "<script>alert" not in page and "<i>Title</i>" not in page and "<b>bold" not in page
-    page = client.get(f"/rounds/{empty_round}/bids/XSS-1/check-answers").get_data(as_text=True)
+    page = admin.get(f"/rounds/{empty_round}/bids/XSS-1/check-answers").get_data(as_text=True)
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in page
+
+
+# Whose bids a council user may upload: only their own organisation's.
+
+OWN = "Anytown District Council"  # the organisation of the `client` fixture's council user
+NOT_OWN = "you can only add bids led by your own organisation"
+
+
+def test_a_council_users_upload_of_their_own_organisations_bid_adds_it_as_a_draft(
+    client, session, empty_round
+):
+    # Whatever the file says, a council's bid is submitted through the self-check.
+    bid = json.dumps(bid_data(reference="OWN-1", lead_organisation=OWN, status="submitted")).encode()
+
+    response = upload(client, empty_round, ("own.json", bid))
+
+    assert response.status_code == 302 and response.location == f"/rounds/{empty_round}"
+    assert stored(session, empty_round) == ["OWN-1"]
+    assert session.exec(select(BidRow.status).where(BidRow.reference == "OWN-1")).all() == ["draft"]
+    assert "1 bid uploaded: OWN-1" in client.get(response.location).get_data(as_text=True)
+
+
+def test_a_council_users_upload_of_a_bid_led_by_another_organisation_is_refused_and_adds_nothing(
+    client, session, empty_round, rendered
+):
+    own = json.dumps(bid_data(reference="OWN-1", lead_organisation=OWN)).encode()
+
+    response = upload(client, empty_round, ("own.json", own), ("others.csv", GOOD_CSV))
+
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert problems_shown(rendered) == [
+        f"others.csv: bid CSV-1: {NOT_OWN}",
+        f"others.csv: bid CSV-2: {NOT_OWN}",
+    ]
+    assert f"others.csv: bid CSV-1: {NOT_OWN}" in text
+    assert "Nothing was uploaded. Put right the 2 problems" in text
+    assert stored(session, empty_round) == []
+
+
+def test_a_council_users_upload_of_another_organisations_bid_with_a_taken_reference_says_both(
+    client, session, demo, rendered
+):
+    bid = json.dumps(bid_data(reference="SWI-17", lead_organisation="Swindon Borough Council")).encode()
+
+    response = upload(client, DEMO, ("swindon.json", bid))
+
+    assert response.status_code == 200
+    assert problems_shown(rendered) == [
+        "swindon.json: bid SWI-17: the round already has a bid with this reference",
+        f"swindon.json: bid SWI-17: {NOT_OWN}",
+    ]
+    assert len(stored(session, DEMO)) == 18
+
+
+def test_a_council_user_cannot_upload_to_a_round_whose_deadline_has_passed_but_an_admin_can(
+    client, admin, session, demo, rendered
+):
+    create_round(session, NewRound("closed", "A closed round", "tca", 0, datetime(2020, 1, 1, tzinfo=UTC)))
+    bid = json.dumps(bid_data(reference="OWN-1", lead_organisation=OWN)).encode()
+
+    refused = upload(client, "closed", ("own.json", bid))
+
+    assert refused.status_code == 200
+    assert problems_shown(rendered) == ["The round's deadline has passed, so no new bids can be added."]
+    assert stored(session, "closed") == []
+    accepted = upload(admin, "closed", ("own.json", bid))
+    assert accepted.status_code == 302
+    assert stored(session, "closed") == ["OWN-1"]
+
+
+def test_people_who_only_read_bids_may_not_upload(sign_in, session, empty_round):
+    bid = json.dumps(bid_data(reference="READ-1")).encode()
+
+    answers = {who: upload(sign_in(who), empty_round, ("bid.json", bid)).status_code for who in READERS}
+
+    assert answers == dict.fromkeys(READERS, 403)
+    assert stored(session, empty_round) == []
 
 
 def test_what_a_file_says_is_shown_escaped_in_the_problems(client, empty_round):
@@ -261,8 +343,8 @@ def test_the_export_page_offers_three_formats(client, demo):
         ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     ],
 )
-def test_each_download_is_an_attachment_that_reads_back_as_the_18_bids(client, demo, fmt, mimetype):
-    response = client.get(f"/rounds/{DEMO}/export.{fmt}")
+def test_each_download_is_an_attachment_that_reads_back_as_the_18_bids(admin, demo, fmt, mimetype):
+    response = admin.get(f"/rounds/{DEMO}/export.{fmt}")
     assert response.status_code == 200 and response.content_type == mimetype
     assert response.headers["Content-Disposition"] == f"attachment; filename=tca-2013-bids.{fmt}"
     if fmt == "json":
@@ -273,18 +355,58 @@ def test_each_download_is_an_attachment_that_reads_back_as_the_18_bids(client, d
         assert len(bids) == 18 and "SWI-17" in {b.reference for b in bids}
 
 
+READERS = ("assessor", "lead", "panel")
+
+
+@pytest.fixture
+def own_bid(session, demo) -> str:
+    """A draft of the council user's own organisation beside the demo round's 18 bids of others."""
+    create_bid(session, EVERYONE, DEMO, Bid(reference="ANY-01", title="Shared office", lead_organisation=OWN))
+    return "ANY-01"
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "xlsx"])
+def test_a_council_users_download_holds_only_their_organisations_bids(client, own_bid, fmt):
+    response = client.get(f"/rounds/{DEMO}/export.{fmt}")
+
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == f"attachment; filename=tca-2013-bids.{fmt}"
+    if fmt == "json":
+        bids = [(b["reference"], b["lead_organisation"]) for b in json.loads(response.data)]
+    else:
+        bids = [
+            (b.reference, b.lead_organisation)
+            for b in rows_to_bids(*reports.read_table(f"x.{fmt}", response.data))
+        ]
+    assert bids == [(own_bid, OWN)]
+    assert b"SWI-17" not in response.data and b"Swindon" not in response.data
+
+
+def test_another_councils_download_holds_none_of_those_bids(sign_in, own_bid):
+    response = sign_in("other_council").get(f"/rounds/{DEMO}/export.json")
+
+    assert response.status_code == 200
+    assert json.loads(response.data) == []
+
+
+def test_an_admins_download_holds_every_bid_of_every_organisation(admin, own_bid):
+    bids = json.loads(admin.get(f"/rounds/{DEMO}/export.json").data)
+
+    assert len(bids) == 19 and own_bid in {b["reference"] for b in bids}
+
+
 def test_an_unknown_download_format_is_not_found(client, demo):
     assert client.get(f"/rounds/{DEMO}/export.pdf").status_code == 404
 
 
-def test_a_download_that_a_format_cannot_hold_goes_back_with_the_reason(client, session, demo):
+def test_a_download_that_a_format_cannot_hold_goes_back_with_the_reason(admin, session, demo):
     partner = session.exec(select(BidRow).where(BidRow.reference == "SWI-17")).one().partners[0]
     partner.name = "Swindon; Borough Council"
     session.commit()
-    response = client.get(f"/rounds/{DEMO}/export.csv", follow_redirects=True)
+    response = admin.get(f"/rounds/{DEMO}/export.csv", follow_redirects=True)
     assert response.request.path == f"/rounds/{DEMO}/export"
     assert "contains &#39;;&#39;, which separates partners" in response.get_data(as_text=True)
-    assert client.get(f"/rounds/{DEMO}/export.json").status_code == 200
+    assert admin.get(f"/rounds/{DEMO}/export.json").status_code == 200
 
 
 def test_the_template_is_a_workbook_with_an_example_and_guidance(client):

@@ -85,13 +85,18 @@ def fill_in(client) -> None:
 # About the bid
 
 
-def test_the_new_bid_page_shows_an_empty_about_form(app, client, demo):
+def test_the_new_bid_page_shows_an_about_form_with_the_users_organisation_as_the_lead(app, client, demo):
     response, context = page_context(app, client, NEW, "bids/about.html")
 
     assert context["row"] is None
     assert context["round"].reference == ROUND
     page = screen(response)
-    assert [page.values[name] for name in ("reference", "title", "lead_organisation", "contact")] == [""] * 4
+    assert [page.values[name] for name in ("reference", "title", "lead_organisation", "contact")] == [
+        "",
+        "",
+        LEAD,
+        "",
+    ]
     assert page.values.get("savings_confidence", "") == ""
     assert f'href="/rounds/{ROUND}"' in response.get_data(as_text=True)
 
@@ -151,6 +156,44 @@ def test_starting_a_bid_with_a_reference_the_round_has_is_refused_at_the_referen
     assert page.inline_errors == ["The round already has a bid with the reference 'BMS-01'."]
     assert page.values["reference"] == "BMS-01"
     assert stored(app, ROUND, "BMS-01") == before
+
+
+ONLY_OWN_START = "You can only start bids led by your own organisation."
+ONLY_OWN_KEEP = "The lead organisation must stay your own organisation."
+
+
+def test_starting_a_bid_led_by_another_organisation_is_refused_and_nothing_is_started(app, client, demo):
+    response = client.post(NEW, data={**ABOUT, "lead_organisation": "Shire County Council"})
+
+    assert response.status_code == 200
+    page = screen(response)
+    assert [text for _, text in page.summary] == [ONLY_OWN_START]
+    assert page.values["lead_organisation"] == "Shire County Council"
+    assert stored(app, ROUND, "ANY-01") is None
+
+
+def test_starting_a_bid_led_by_another_organisation_is_refused_at_the_lead_organisation(app, client, demo):
+    response = client.post(NEW, data={**ABOUT, "lead_organisation": "Shire County Council"})
+
+    assert screen(response).summary == [("#lead_organisation", ONLY_OWN_START)]
+
+
+def test_changing_the_lead_to_another_organisation_is_refused_and_nothing_is_saved(app, client, draft):
+    before = draft_now(app)
+
+    response = client.post(url("about"), data={**ABOUT, "title": "Changed", "lead_organisation": "Shire"})
+
+    assert response.status_code == 200
+    page = screen(response)
+    assert [text for _, text in page.summary] == [ONLY_OWN_KEEP]
+    assert page.values["lead_organisation"] == "Shire"
+    assert draft_now(app) == before
+
+
+def test_changing_the_lead_to_another_organisation_is_refused_at_the_lead_organisation(app, client, draft):
+    response = client.post(url("about"), data={**ABOUT, "lead_organisation": "Shire"})
+
+    assert screen(response).summary == [("#lead_organisation", ONLY_OWN_KEEP)]
 
 
 def test_the_about_page_shows_what_the_draft_says(app, client, draft):

@@ -1,6 +1,5 @@
 """Forms fed hostile input answer with clear errors, write nothing they should not and never fail with 500."""
 
-import re
 from datetime import date
 
 import pytest
@@ -15,8 +14,9 @@ from bidtool.services.bids import create_bid
 from bidtool.services.demo import DEMO_ROUND
 from bidtool.services.rounds import create_round
 from bidtool.services.schemes import add_scheme_files
+from tests.conftest import PASSWORD, email_of
 from tests.samples import SCHEMES
-from tests.web.screens import COMPILED, screen, stored, stored_status
+from tests.web.screens import COMPILED, csrf_token, screen, signed_in_with_token, stored, stored_status
 
 ROUND = "tca-2013"
 NEW = f"/rounds/{ROUND}/bids/new"
@@ -161,8 +161,8 @@ def test_a_bad_amount_in_a_year_is_named_with_its_year_and_nothing_is_saved(
     assert draft_now(app) == DRAFT
 
 
-def test_a_bad_pot_for_a_new_round_is_named_and_no_round_is_created(app, client, tca_round):
-    response = client.post(
+def test_a_bad_pot_for_a_new_round_is_named_and_no_round_is_created(app, admin, tca_round):
+    response = admin.post(
         "/rounds/new",
         data={
             "name": "Next round",
@@ -189,12 +189,12 @@ def test_a_bad_pot_for_a_new_round_is_named_and_no_round_is_created(app, client,
     ],
     ids=["missing", "one", "two", "two-blank", "four"],
 )
-def test_a_deadline_of_other_than_three_parts_never_fails(app, client, tca_round, deadline, mistakes):
+def test_a_deadline_of_other_than_three_parts_never_fails(app, admin, tca_round, deadline, mistakes):
     data = {"name": "Next round", "reference": "next", "scheme": "tca", "pot": "lots"}
     if deadline is not None:
         data["deadline"] = deadline
 
-    response = client.post("/rounds/new", data=data)
+    response = admin.post("/rounds/new", data=data)
 
     assert response.status_code == 200
     page = screen(response)
@@ -215,8 +215,8 @@ def test_a_deadline_of_other_than_three_parts_never_fails(app, client, tca_round
     ],
     ids=["one", "two", "no-day", "year-only", "no-month", "no-year"],
 )
-def test_a_deadline_with_a_part_missing_is_refused(app, client, tca_round, deadline):
-    response = client.post(
+def test_a_deadline_with_a_part_missing_is_refused(app, admin, tca_round, deadline):
+    response = admin.post(
         "/rounds/new",
         data={"name": "Next", "reference": "next", "scheme": "tca", "pot": "5", "deadline": deadline},
     )
@@ -228,8 +228,8 @@ def test_a_deadline_with_a_part_missing_is_refused(app, client, tca_round, deadl
     assert round_references(app) == ["tca-2013"]
 
 
-def test_a_deadline_that_is_not_a_date_is_refused(app, client, tca_round):
-    response = client.post(
+def test_a_deadline_that_is_not_a_date_is_refused(app, admin, tca_round):
+    response = admin.post(
         "/rounds/new",
         data={
             "name": "Next",
@@ -490,7 +490,8 @@ def test_a_remove_index_out_of_range_or_not_a_number_removes_nothing(app, client
 
 
 def test_markup_is_stored_as_typed_and_shown_escaped_on_every_page(app, client, draft):
-    client.post(url("about"), data={**ABOUT, "title": SCRIPT, "lead_organisation": SCRIPT, "contact": SCRIPT})
+    # The lead organisation stays the council user's own (see the next test); the rest is as typed.
+    client.post(url("about"), data={**ABOUT, "title": SCRIPT, "contact": SCRIPT})
     client.post(url("partners"), data={**PARTNERS, "partners-1-name": SCRIPT})
     client.post(
         url("narrative"),
@@ -498,7 +499,7 @@ def test_markup_is_stored_as_typed_and_shown_escaped_on_every_page(app, client, 
     )
 
     bid = draft_now(app)
-    assert (bid.title, bid.lead_organisation, bid.contact) == (SCRIPT, SCRIPT, SCRIPT)
+    assert (bid.title, bid.lead_organisation, bid.contact) == (SCRIPT, LEAD, SCRIPT)
     assert bid.partners[1].name == SCRIPT
     assert bid.narrative == {"summary": SCRIPT, "innovation": '"><img src=x onerror=alert(1)>'}
     pages = ["", "about", "partners", "narrative", "check-answers", "self-check"]
@@ -510,6 +511,18 @@ def test_markup_is_stored_as_typed_and_shown_escaped_on_every_page(app, client, 
     listing = client.get(f"/rounds/{ROUND}").get_data(as_text=True)
     assert "<script>alert(" not in listing
     assert ESCAPED in listing
+
+
+def test_markup_typed_as_the_lead_organisation_is_refused_and_comes_back_escaped(app, client, draft):
+    response = client.post(url("about"), data={**ABOUT, "title": "Changed", "lead_organisation": SCRIPT})
+
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "<script>alert(" not in body
+    assert ESCAPED in body
+    assert screen(response).values["lead_organisation"] == SCRIPT
+    assert "The lead organisation must stay your own organisation." in body
+    assert draft_now(app) == DRAFT
 
 
 def test_markup_typed_into_a_form_with_mistakes_comes_back_escaped(app, client, draft):
@@ -621,9 +634,9 @@ def test_a_nul_character_typed_into_a_form_is_refused_and_nothing_is_written(app
     assert client.get(url()).status_code == 200
 
 
-def test_a_nul_character_is_refused_when_starting_a_bid_or_creating_a_round(app, client, tca_round):
+def test_a_nul_character_is_refused_when_starting_a_bid_or_creating_a_round(app, client, admin, tca_round):
     started = client.post(NEW, data={**ABOUT, "reference": "NUL-01", "lead_organisation": NUL})
-    created = client.post(
+    created = admin.post(
         "/rounds/new",
         data={"name": NUL, "reference": "next", "scheme": "tca", "pot": "5", "deadline": ["", "", ""]},
     )
@@ -750,8 +763,8 @@ def test_a_reference_keeping_the_rule_starts_a_bid_every_page_can_reach(app, cli
         pytest.param("next/1"),
     ],
 )
-def test_a_round_reference_breaking_the_rule_is_refused(app, client, tca_round, reference):
-    response = client.post(
+def test_a_round_reference_breaking_the_rule_is_refused(app, admin, tca_round, reference):
+    response = admin.post(
         "/rounds/new",
         data={"name": "Next", "reference": reference, "scheme": "tca", "pot": "5", "deadline": ["", "", ""]},
     )
@@ -771,20 +784,21 @@ def test_a_round_reference_breaking_the_rule_is_refused(app, client, tca_round, 
 
 
 # Flask-WTF reads an empty body as no form at all, so the edit pages re-save what the draft already says.
+# Who posts: the council user writes bids, the admin creates rounds.
 EMPTY = [
-    (NEW, 200),
-    (url("about"), 302),
-    (url("partners"), 302),
-    (url("finance"), 302),
-    (url("narrative"), 302),
-    (url("submit"), 302),
-    ("/rounds/new", 200),
+    (NEW, "client", 200),
+    (url("about"), "client", 302),
+    (url("partners"), "client", 302),
+    (url("finance"), "client", 302),
+    (url("narrative"), "client", 302),
+    (url("submit"), "client", 302),
+    ("/rounds/new", "admin", 200),
 ]
 
 
-@pytest.mark.parametrize(("path", "status"), EMPTY, ids=[path for path, _ in EMPTY])
-def test_an_empty_post_changes_nothing_and_never_fails(app, client, draft, path, status):
-    response = client.post(path)
+@pytest.mark.parametrize(("path", "who", "status"), EMPTY, ids=[path for path, _, _ in EMPTY])
+def test_an_empty_post_changes_nothing_and_never_fails(app, request, draft, path, who, status):
+    response = request.getfixturevalue(who).post(path)
 
     assert response.status_code == status
     assert draft_now(app) == DRAFT
@@ -795,7 +809,10 @@ def test_an_empty_post_changes_nothing_and_never_fails(app, client, draft, path,
 def test_an_empty_post_to_start_a_bid_names_every_required_field(client, tca_round):
     page = screen(client.post(NEW))
 
-    assert [href for href, _ in page.summary][:3] == ["#reference", "#title", "#lead_organisation"]
+    # The lead organisation is the council user's own, filled in for them, so it is not missing.
+    assert [href for href, _ in page.summary][:2] == ["#reference", "#title"]
+    assert "#lead_organisation" not in [href for href, _ in page.summary]
+    assert page.values["lead_organisation"] == LEAD
     assert page.dead_summary_links() == []
 
 
@@ -822,13 +839,18 @@ class TestCrossSiteRequestForgery:
     def app_config(self, app_config) -> dict:
         return {**app_config, "WTF_CSRF_ENABLED": True}
 
+    @pytest.fixture
+    def client(self, app, people):
+        """The council user, signed in through the form with its token, as a browser does."""
+        return signed_in_with_token(app, email_of("council"), PASSWORD)
+
+    @pytest.fixture
+    def admin(self, app, people):
+        return signed_in_with_token(app, email_of("admin"), PASSWORD)
+
     @staticmethod
     def token(client, path: str) -> str:
-        found = re.search(
-            r'name="csrf_token" type="hidden" value="([^"]+)"', client.get(path).get_data(as_text=True)
-        )
-        assert found, "no CSRF token on the page"
-        return found.group(1)
+        return csrf_token(client, path)
 
     def test_a_post_without_a_token_is_refused_with_the_gov_uk_error_page(self, app, client, draft):
         response = client.post(url("about"), data={**ABOUT, "title": "Forged"})
@@ -845,11 +867,11 @@ class TestCrossSiteRequestForgery:
         assert response.status_code == 400
         assert draft_now(app) == DRAFT
 
-    def test_a_forged_submission_or_new_bid_writes_nothing(self, app, client, draft):
+    def test_a_forged_submission_new_bid_or_new_round_writes_nothing(self, app, client, admin, draft):
         assert client.post(url("submit")).status_code == 400
         assert client.post(NEW, data={**ABOUT, "reference": "FORGED"}).status_code == 400
         assert (
-            client.post(
+            admin.post(
                 "/rounds/new", data={"name": "F", "reference": "f", "scheme": "tca", "pot": "1"}
             ).status_code
             == 400

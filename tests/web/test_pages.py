@@ -8,8 +8,11 @@ import pytest
 from sqlmodel import Session
 
 from bidtool import db
+from bidtool.core.access import Role
 from bidtool.core.bid import BidStatus
+from bidtool.services.accounts import NewUser, create_user
 from bidtool.services.rounds import get_round
+from tests.conftest import PASSWORD
 from tests.samples import TCA_BIDS
 from tests.web.screens import COMPILED, rendered, screen, stored, stored_status
 
@@ -45,16 +48,45 @@ def test_the_list_of_rounds_shows_the_demo_round_with_its_pot_and_bids(app, clie
     assert "None set" in page
 
 
+BID_COUNT = '<td class="govuk-table__cell govuk-table__cell--numeric">{}</td>'
+
+
+def test_the_list_of_rounds_counts_every_bid_for_those_who_read_them_all(reader, demo):
+    page = reader.get("/").get_data(as_text=True)
+
+    assert BID_COUNT.format(18) in page
+
+
+def test_the_list_of_rounds_counts_only_the_bids_a_council_user_may_see(client, demo):
+    page = client.get("/").get_data(as_text=True)
+
+    assert BID_COUNT.format(0) in page
+    assert BID_COUNT.format(18) not in page
+
+
 def test_the_list_of_rounds_says_how_to_start_when_there_are_none(client):
     response = client.get("/")
 
     assert response.status_code == 200
-    assert "There are no rounds yet" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "There are no rounds yet" in page
+    assert "or create one" not in page
+    assert 'href="/rounds/new"' not in page
 
 
-def test_the_page_to_create_a_round_offers_the_shipped_schemes(app, client, demo):
+def test_an_admin_is_offered_to_create_a_round_when_there_are_none(admin):
+    page = admin.get("/").get_data(as_text=True)
+
+    assert (
+        "There are no rounds yet. Run <code>bidtool demo</code> to load the 2013/14 round, or create one."
+        in page
+    )
+    assert 'href="/rounds/new">Create a round</a>' in page
+
+
+def test_the_page_to_create_a_round_offers_the_shipped_schemes(app, admin, demo):
     with rendered(app) as seen:
-        response = client.get("/rounds/new")
+        response = admin.get("/rounds/new")
 
     assert response.status_code == 200
     [(_, context)] = seen
@@ -65,8 +97,8 @@ def test_the_page_to_create_a_round_offers_the_shipped_schemes(app, client, demo
     ]
 
 
-def test_the_deadline_of_a_new_round_is_a_gov_uk_date_input_of_three_boxes(client, demo):
-    response = client.get("/rounds/new")
+def test_the_deadline_of_a_new_round_is_a_gov_uk_date_input_of_three_boxes(admin, demo):
+    response = admin.get("/rounds/new")
 
     page = response.get_data(as_text=True)
     boxes = re.findall(r'<input[^>]* id="(deadline-[a-z]+)" name="deadline"', page)
@@ -84,8 +116,8 @@ def test_the_deadline_of_a_new_round_is_a_gov_uk_date_input_of_three_boxes(clien
     ],
     ids=["winter", "summer", "spaces", "none"],
 )
-def test_a_round_is_created_with_the_end_of_its_deadline_day_in_uk_time(app, client, demo, typed, deadline):
-    response = client.post(
+def test_a_round_is_created_with_the_end_of_its_deadline_day_in_uk_time(app, admin, demo, typed, deadline):
+    response = admin.post(
         "/rounds/new",
         data={
             "name": " Next round ",
@@ -103,9 +135,9 @@ def test_a_round_is_created_with_the_end_of_its_deadline_day_in_uk_time(app, cli
         assert (created.name, created.pot_pence, created.deadline) == ("Next round", 500_000_000, deadline)
 
 
-def test_the_round_page_shows_all_18_bids_and_the_total_award_sought(app, client, demo):
+def test_the_round_page_shows_all_18_bids_and_the_total_award_sought(app, reader, demo):
     with rendered(app) as seen:
-        response = client.get(ROUND_PAGE)
+        response = reader.get(ROUND_PAGE)
 
     assert response.status_code == 200
     [(template, context)] = seen
@@ -120,7 +152,27 @@ def test_the_round_page_shows_all_18_bids_and_the_total_award_sought(app, client
     assert '<dd class="govuk-summary-list__value" data-testid="total-award">£6,686,832</dd>' in page
     assert "All 18 bids" in page
     assert all(f'href="{bid_url(reference)}"' in page for reference in DEMO_REFERENCES)
-    assert f'href="{ROUND_PAGE}/bids/new"' in page
+    # A panel member reads every bid and changes none: no bid to start, nothing to upload.
+    assert (context["can_write"], context["can_upload"]) == (False, False)
+    assert f'href="{ROUND_PAGE}/bids/new"' not in page
+    assert f'href="{ROUND_PAGE}/upload"' not in page
+    assert f'href="{ROUND_PAGE}/export"' in page
+
+
+def test_a_council_user_sees_the_round_without_other_organisations_bids_and_may_start_one(app, client, demo):
+    with rendered(app) as seen:
+        response = client.get(ROUND_PAGE)
+
+    assert response.status_code == 200
+    [(_, context)] = seen
+    listing = context["listing"]
+    assert (listing.bids, listing.total_bids, listing.total_award) == ([], 0, 0)
+    assert (context["can_write"], context["can_upload"]) == (True, True)
+    page = response.get_data(as_text=True)
+    assert '<dd class="govuk-summary-list__value" data-testid="total-bids">0</dd>' in page
+    assert not [reference for reference in DEMO_REFERENCES if reference in page]
+    assert f'href="{ROUND_PAGE}/bids/new">Start a new bid</a>' in page
+    assert f'href="{ROUND_PAGE}/upload"' in page
 
 
 @pytest.mark.parametrize(
@@ -132,11 +184,11 @@ def test_the_round_page_shows_all_18_bids_and_the_total_award_sought(app, client
     ],
     ids=["task list", "self-check", "check answers"],
 )
-def test_every_demo_bid_page_loads(app, client, demo, page, template):
+def test_every_demo_bid_page_loads(app, reader, demo, page, template):
     answers = {}
     with rendered(app) as seen:
         for reference in DEMO_REFERENCES:
-            response = client.get(bid_url(reference, page))
+            response = reader.get(bid_url(reference, page))
             answers[reference] = response.status_code
             assert f"{reference} " in response.get_data(as_text=True)
 
@@ -146,9 +198,9 @@ def test_every_demo_bid_page_loads(app, client, demo, page, template):
     ]
 
 
-def test_the_self_check_of_a_demo_bid_shows_its_appraisal_and_checks(app, client, demo):
+def test_the_self_check_of_a_demo_bid_shows_its_appraisal_and_checks(app, reader, demo):
     with rendered(app) as seen:
-        response = client.get(bid_url("MSL-10", "self-check"))
+        response = reader.get(bid_url("MSL-10", "self-check"))
 
     [(_, context)] = seen
     check = context["check"]
@@ -170,8 +222,8 @@ def listed(app, client, query: str):
     return response, context
 
 
-def test_the_round_page_sorts_by_award_descending_when_asked(app, client, demo):
-    response, context = listed(app, client, "sort=award&order=descending")
+def test_the_round_page_sorts_by_award_descending_when_asked(app, reader, demo):
+    response, context = listed(app, reader, "sort=award&order=descending")
 
     awards = [b.award_sought for b in context["listing"].bids]
     assert awards == sorted(awards, reverse=True)
@@ -183,9 +235,9 @@ def test_the_round_page_sorts_by_award_descending_when_asked(app, client, demo):
     assert "sort=bcr&amp;order=ascending" in page
 
 
-def test_the_round_page_lists_bids_without_a_benefit_cost_ratio_last_either_way(app, client, demo):
+def test_the_round_page_lists_bids_without_a_benefit_cost_ratio_last_either_way(app, reader, demo):
     for order in ("ascending", "descending"):
-        _, context = listed(app, client, f"sort=bcr&order={order}")
+        _, context = listed(app, reader, f"sort=bcr&order={order}")
 
         ratios = [b.bcr for b in context["listing"].bids]
         known = [r for r in ratios if r is not None]
@@ -193,29 +245,29 @@ def test_the_round_page_lists_bids_without_a_benefit_cost_ratio_last_either_way(
         assert len(known) < len(ratios)
 
 
-def test_the_round_page_sorts_by_reference_unless_asked_otherwise(app, client, demo):
-    _, context = listed(app, client, "sort=nonsense&order=sideways")
+def test_the_round_page_sorts_by_reference_unless_asked_otherwise(app, reader, demo):
+    _, context = listed(app, reader, "sort=nonsense&order=sideways")
 
     assert [b.reference for b in context["listing"].bids] == DEMO_REFERENCES
 
 
-def test_the_round_page_filters_by_status(app, client, demo):
-    response, context = listed(app, client, "status=draft")
+def test_the_round_page_filters_by_status(app, reader, demo):
+    response, context = listed(app, reader, "status=draft")
 
     assert context["listing"].bids == []
     assert context["listing"].total_bids == 18
     assert "No bids match." in response.get_data(as_text=True)
 
 
-def test_the_round_page_filters_by_value_for_money(app, client, demo):
-    response, context = listed(app, client, "vfm=n/a")
+def test_the_round_page_filters_by_value_for_money(app, reader, demo):
+    response, context = listed(app, reader, "vfm=n/a")
 
     assert [b.reference for b in context["listing"].bids] == ["BDP-03", "ERY-07", "SES-16"]
     assert "3 of 18 bids" in response.get_data(as_text=True)
 
 
-def test_the_round_page_searches_and_keeps_the_search_in_the_form(app, client, demo):
-    response, context = listed(app, client, "q=swindon&sort=title")
+def test_the_round_page_searches_and_keeps_the_search_in_the_form(app, reader, demo):
+    response, context = listed(app, reader, "q=swindon&sort=title")
 
     assert [b.reference for b in context["listing"].bids] == ["SWI-17"]
     assert context["listing"].shown_award == 38_000_000
@@ -224,14 +276,14 @@ def test_the_round_page_searches_and_keeps_the_search_in_the_form(app, client, d
     assert "£380,000" in response.get_data(as_text=True)
 
 
-def test_a_long_search_is_cut_to_100_characters(app, client, demo):
-    _, context = listed(app, client, "q=" + "x" * 5000)
+def test_a_long_search_is_cut_to_100_characters(app, reader, demo):
+    _, context = listed(app, reader, "q=" + "x" * 5000)
 
     assert context["chosen"].text == "x" * 100
 
 
-def test_an_empty_filter_shows_every_bid(app, client, demo):
-    _, context = listed(app, client, "sort=reference&order=ascending&q=&status=&vfm=")
+def test_an_empty_filter_shows_every_bid(app, reader, demo):
+    _, context = listed(app, reader, "sort=reference&order=ascending&q=&status=&vfm=")
 
     assert len(context["listing"].bids) == 18
 
@@ -274,58 +326,92 @@ def test_submitting_an_unknown_bid_is_not_found(client, demo):
 
 
 LOCKED = "This bid has been submitted, so it can no longer be changed."
+SUBMITTED = "SWI-17"  # a submitted demo bid, led by Swindon Borough Council
 CHANGES = {
     "about": {
         "reference": "HACK-01",
         "title": "Changed",
-        "lead_organisation": "Someone",
+        "lead_organisation": "Swindon Borough Council",
         "award_sought": "1",
     },
     "partners": {"partners-0-name": "Changed", "partners-0-type": "other"},
     "finance": {"years-0-year": "2014/15", "years-0-award_costs": "1"},
     "narrative": {"answer_summary": "Changed"},
 }
+# Everyone but the bid's own council: another council is told it does not exist, readers may not write.
+REFUSED = {"council": 404, "other_council": 404, "assessor": 403, "lead": 403, "panel": 403, "admin": 403}
+
+
+@pytest.fixture
+def owner(app, session, demo):
+    """A council user of Swindon Borough Council, which leads the submitted bid SWI-17."""
+    create_user(
+        session, NewUser("swindon@tests.bidtool.test", Role.COUNCIL, "Swindon Borough Council"), PASSWORD
+    )
+    owner = app.test_client()
+    response = owner.post("/sign-in", data={"email": "swindon@tests.bidtool.test", "password": PASSWORD})
+    assert response.status_code == 302
+    return owner
 
 
 @pytest.mark.parametrize("section", list(CHANGES))
-def test_the_edit_pages_of_a_submitted_bid_send_people_back_to_it_saying_why(client, demo, section):
-    response = client.get(bid_url("BMS-01", section))
+def test_the_edit_pages_of_a_submitted_bid_send_its_owner_back_to_it_saying_why(owner, section):
+    response = owner.get(bid_url(SUBMITTED, section))
 
     assert response.status_code == 302
-    assert response.headers["Location"] == bid_url("BMS-01")
-    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert response.headers["Location"] == bid_url(SUBMITTED)
+    page = owner.get(response.headers["Location"]).get_data(as_text=True)
     assert page.count(LOCKED) == 2  # the notice, and the inset text of the locked bid
     assert "govuk-notification-banner" in page
 
 
 @pytest.mark.parametrize("section", list(CHANGES))
-def test_posting_to_a_submitted_bid_changes_nothing(app, client, demo, section):
-    before = stored(app, "tca-2013", "BMS-01")
+def test_the_edit_pages_of_a_submitted_bid_are_refused_to_everyone_else(sign_in, demo, section):
+    answers = {who: sign_in(who).get(bid_url(SUBMITTED, section)).status_code for who in REFUSED}
 
-    response = client.post(bid_url("BMS-01", section), data=CHANGES[section])
+    assert answers == REFUSED
+
+
+@pytest.mark.parametrize("section", list(CHANGES))
+def test_posting_to_a_submitted_bid_changes_nothing(app, owner, sign_in, section):
+    before = stored(app, "tca-2013", SUBMITTED)
+
+    response = owner.post(bid_url(SUBMITTED, section), data=CHANGES[section])
+    others = {who: sign_in(who).post(bid_url(SUBMITTED, section), data=CHANGES[section]) for who in REFUSED}
 
     assert response.status_code == 302
-    assert response.headers["Location"] == bid_url("BMS-01")
-    assert stored(app, "tca-2013", "BMS-01") == before
+    assert response.headers["Location"] == bid_url(SUBMITTED)
+    assert {who: answer.status_code for who, answer in others.items()} == REFUSED
+    assert stored(app, "tca-2013", SUBMITTED) == before
     assert stored(app, "tca-2013", "HACK-01") is None
 
 
-def test_submitting_a_submitted_bid_again_is_refused_with_the_reason(app, client, demo):
-    response = client.post(bid_url("BMS-01", "submit"), follow_redirects=True)
+def test_submitting_a_submitted_bid_again_is_refused_with_the_reason(app, owner, sign_in):
+    submitted_at = stored_status(app, "tca-2013", SUBMITTED)
 
-    assert response.request.path == bid_url("BMS-01", "self-check")
+    response = owner.post(bid_url(SUBMITTED, "submit"), follow_redirects=True)
+    others = {who: sign_in(who).post(bid_url(SUBMITTED, "submit")).status_code for who in REFUSED}
+
+    assert response.request.path == bid_url(SUBMITTED, "self-check")
     assert LOCKED in response.get_data(as_text=True)
-    assert stored_status(app, "tca-2013", "BMS-01")[0] == BidStatus.SUBMITTED.value
+    assert others == REFUSED
+    assert stored_status(app, "tca-2013", SUBMITTED) == submitted_at
+    assert submitted_at[0] == BidStatus.SUBMITTED.value
 
 
-def test_a_submitted_bid_offers_no_links_to_change_it(app, client, demo):
+@pytest.mark.parametrize("who", ["owner", "reader"])
+def test_a_submitted_bid_offers_no_links_to_change_it(app, demo, request, who):
+    client = request.getfixturevalue(who)
     with rendered(app) as seen:
-        task_list = client.get(bid_url("BMS-01")).get_data(as_text=True)
-        answers = client.get(bid_url("BMS-01", "check-answers")).get_data(as_text=True)
+        task_list = client.get(bid_url(SUBMITTED)).get_data(as_text=True)
+        answers = client.get(bid_url(SUBMITTED, "check-answers")).get_data(as_text=True)
 
-    assert [context["editable"] for _, context in seen] == [False, False]
+    assert [(name, context["editable"]) for name, context in seen] == [
+        ("bids/show.html", False),
+        ("bids/check_answers.html", False),
+    ]
     for section in CHANGES:
-        assert f'href="{bid_url("BMS-01", section)}"' not in task_list
-        assert f'href="{bid_url("BMS-01", section)}"' not in answers
+        assert f'href="{bid_url(SUBMITTED, section)}"' not in task_list
+        assert f'href="{bid_url(SUBMITTED, section)}"' not in answers
     assert "The bid as submitted" in answers
     assert "Submit the bid" not in answers
