@@ -12,6 +12,7 @@ import yaml
 from bidtool.core.bid import Bid
 from bidtool.core.bidfile import parse_bid
 from bidtool.core.errors import InvalidInput, Problem
+from bidtool.core.fields import strict_json
 from bidtool.core.scheme import Scheme, parse_scheme
 from bidtool.core.scorefile import parse_scores
 from bidtool.core.scoring import Score
@@ -45,28 +46,10 @@ def read_text(path: Path) -> str:
         raise _fail(path, f"is not UTF-8 text (byte {error.start})") from None
 
 
-def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:
-    result: dict = {}
-    for key, value in pairs:
-        if key in result:
-            raise ValueError(f"the field {key!r} appears twice in one object")
-        result[key] = value
-    return result
-
-
-def _reject_constant(name: str) -> object:
-    raise ValueError(f"{name} is not a number bidtool accepts")
-
-
 def parse_json(text: str, path: Path) -> object:
     """Parse JSON with exact decimals, refusing NaN, Infinity and repeated keys."""
     try:
-        return json.loads(
-            text,
-            parse_float=Decimal,
-            parse_constant=_reject_constant,
-            object_pairs_hook=_no_duplicate_keys,
-        )
+        return strict_json(text)
     except json.JSONDecodeError as error:
         raise _fail(path, f"line {error.lineno}, column {error.colno}: {error.msg}") from None
     except RecursionError:

@@ -12,6 +12,7 @@ from decimal import Decimal
 from bidtool.core.bid import MONEY_FIELDS, SUMMARY, Bid, BidYear
 from bidtool.core.bidfile import BID_FORMAT, MAX_PARTNERS, bid_to_dict, parse_bid
 from bidtool.core.errors import InvalidInput, Problem
+from bidtool.core.fields import strict_json
 from bidtool.core.money import Pence, to_pounds
 from bidtool.core.years import year_label
 
@@ -361,27 +362,12 @@ def _years(rows: list[tuple[int, dict[str, str]]], found: _Found) -> tuple[list[
     return years, numbers
 
 
-def _no_repeated_keys(pairs: list[tuple[str, object]]) -> dict:
-    result: dict = {}
-    for key, value in pairs:
-        if key in result:
-            raise ValueError(f"the field {key!r} appears twice in one object")
-        result[key] = value
-    return result
-
-
-def _refuse_constant(name: str) -> object:
-    raise ValueError(f"{name} is not a number bidtool accepts")
-
-
 def _stated_totals(cell: str, number: int, found: _Found) -> object:
     text = cell.strip()
     if not text:
         return []
     try:
-        return json.loads(
-            text, parse_float=Decimal, parse_constant=_refuse_constant, object_pairs_hook=_no_repeated_keys
-        )
+        return strict_json(text)
     except (ValueError, RecursionError) as error:
         found.add(number, STATED_TOTALS, f"must be a JSON list of totals ({str(error)[:100]})")
         return []

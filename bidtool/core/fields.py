@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
@@ -108,3 +109,23 @@ class Reader:
             self.problems.add(path, "must be a list")
             return []
         return value
+
+
+def _no_repeated_keys(pairs: list[tuple[str, object]]) -> dict:
+    result: dict = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"the field {key!r} appears twice in one object")
+        result[key] = value
+    return result
+
+
+def _refuse_constant(name: str) -> object:
+    raise ValueError(f"{name} is not a number bidtool accepts")
+
+
+def strict_json(text: str) -> object:
+    """Parse JSON with exact decimals, refusing NaN, Infinity and repeated keys (ValueError)."""
+    return json.loads(
+        text, parse_float=Decimal, parse_constant=_refuse_constant, object_pairs_hook=_no_repeated_keys
+    )
