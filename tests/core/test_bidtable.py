@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bidtool.core.bid import FIGURE_NAMES, Bid, BidStatus, BidYear, Partner, PartnerType, StatedTotal
+from bidtool.core.bid import Bid, BidStatus, BidYear, Partner, PartnerType, StatedTotal
 from bidtool.core.bidfile import parse_bid
 from bidtool.core.bidtable import BID_COLUMNS, YEAR_COLUMNS, bids_to_rows, column_letter, rows_to_bids
 from bidtool.core.errors import InvalidInput
-from bidtool.core.fields import REFERENCE, SLUG
+from tests.core.test_properties import bids
 from tests.samples import TCA_BIDS
 
 HEADER = [*BID_COLUMNS, *YEAR_COLUMNS, "narrative:summary", "stated_totals"]
@@ -135,49 +135,11 @@ plain_text = st.text(
     min_size=1,
     max_size=20,
 )
-any_pence = st.integers(-(10**14), 10**14)
 
 
-@st.composite
-def table_bids(draw) -> Bid:
-    starts = sorted(draw(st.sets(st.integers(1900, 2199), max_size=4)))
-    years = tuple(
-        BidYear(
-            start,
-            award_costs=draw(any_pence),
-            match_costs=draw(any_pence),
-            recurring_costs=draw(any_pence),
-            savings=draw(any_pence),
-            savings_high=draw(st.none() | any_pence),
-            other_benefits=draw(any_pence),
-        )
-        for start in starts
-    )
-    totals = tuple(
-        StatedTotal(
-            figure=draw(st.sampled_from(sorted(FIGURE_NAMES))),
-            amount=draw(any_pence),
-            years=tuple(draw(st.lists(st.sampled_from(starts), max_size=2))) if starts else (),
-            source=draw(st.just("") | plain_text),
-        )
-        for _ in range(draw(st.integers(0, 2)))
-    )
-    return Bid(
-        reference=draw(st.from_regex(REFERENCE, fullmatch=True)),
-        title=draw(plain_text),
-        lead_organisation=draw(plain_text),
-        partners=tuple(
-            Partner(draw(plain_text), draw(st.sampled_from(PartnerType)))
-            for _ in range(draw(st.integers(0, 3)))
-        ),
-        award_sought=draw(any_pence),
-        savings_confidence=draw(st.none() | st.integers(1, 6)),
-        years=years,
-        narrative=draw(st.dictionaries(st.from_regex(SLUG, fullmatch=True), plain_text, max_size=3)),
-        stated_totals=totals,
-        contact=draw(st.none() | plain_text),
-        status=draw(st.sampled_from(BidStatus)),
-    )
+def table_bids():
+    """Any bid a table can hold: partner names without ';', and possibly no years at all."""
+    return bids(text=plain_text, min_years=0, max_years=4)
 
 
 @settings(max_examples=100, deadline=None)

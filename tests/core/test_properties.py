@@ -281,8 +281,9 @@ any_pence = st.integers(-(10**14), 10**14)
 
 
 @st.composite
-def bids(draw) -> Bid:
-    starts = sorted(draw(st.sets(st.integers(1900, 2199), min_size=1, max_size=6)))
+def bids(draw, text=plain_text, min_years: int = 1, max_years: int = 6) -> Bid:
+    """Any bid; `text` draws every piece of text (names, narrative, sources)."""
+    starts = sorted(draw(st.sets(st.integers(1900, 2199), min_size=min_years, max_size=max_years)))
     years = tuple(
         BidYear(
             start,
@@ -299,25 +300,24 @@ def bids(draw) -> Bid:
         StatedTotal(
             figure=draw(st.sampled_from(sorted(FIGURE_NAMES))),
             amount=draw(any_pence),
-            years=tuple(draw(st.lists(st.sampled_from(starts), max_size=3))),
-            source=draw(st.just("") | plain_text),
+            years=tuple(draw(st.lists(st.sampled_from(starts), max_size=3))) if starts else (),
+            source=draw(st.just("") | text),
         )
         for _ in range(draw(st.integers(0, 2)))
     )
     return Bid(
         reference=draw(st.from_regex(REFERENCE, fullmatch=True)),
-        title=draw(plain_text),
-        lead_organisation=draw(plain_text),
+        title=draw(text),
+        lead_organisation=draw(text),
         partners=tuple(
-            Partner(draw(plain_text), draw(st.sampled_from(PartnerType)))
-            for _ in range(draw(st.integers(0, 3)))
+            Partner(draw(text), draw(st.sampled_from(PartnerType))) for _ in range(draw(st.integers(0, 3)))
         ),
         award_sought=draw(any_pence),
         savings_confidence=draw(st.none() | st.integers(1, 6)),
         years=years,
-        narrative=draw(st.dictionaries(st.from_regex(SLUG, fullmatch=True), plain_text, max_size=3)),
+        narrative=draw(st.dictionaries(st.from_regex(SLUG, fullmatch=True), text, max_size=3)),
         stated_totals=totals,
-        contact=draw(st.none() | plain_text),
+        contact=draw(st.none() | text),
         status=draw(st.sampled_from(BidStatus)),
     )
 
