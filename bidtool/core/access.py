@@ -32,13 +32,26 @@ class Action(StrEnum):
     UPLOAD_BIDS = "upload_bids"
     MANAGE_ROUNDS = "manage_rounds"
     MANAGE_USERS = "manage_users"
+    SCORE_BIDS = "score_bids"  # score the bids assigned to them, without a conflict of interest
+    DECLARE_INTERESTS = "declare_interests"
+    ASSIGN_ASSESSORS = "assign_assessors"  # and see every conflict of interest
+    MODERATE = "moderate"  # moderated scores, and marking a bid's assessment complete
+    READ_ASSESSMENTS = "read_assessments"  # every assessor's scores, the history, rankings, sheets, packs
 
 
 PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.COUNCIL: frozenset({Action.READ_BIDS, Action.WRITE_BIDS, Action.UPLOAD_BIDS}),
-    Role.ASSESSOR: frozenset({Action.READ_BIDS}),
-    Role.LEAD_ASSESSOR: frozenset({Action.READ_BIDS}),
-    Role.PANEL: frozenset({Action.READ_BIDS}),
+    Role.ASSESSOR: frozenset({Action.READ_BIDS, Action.SCORE_BIDS, Action.DECLARE_INTERESTS}),
+    Role.LEAD_ASSESSOR: frozenset(
+        {
+            Action.READ_BIDS,
+            Action.DECLARE_INTERESTS,
+            Action.ASSIGN_ASSESSORS,
+            Action.MODERATE,
+            Action.READ_ASSESSMENTS,
+        }
+    ),
+    Role.PANEL: frozenset({Action.READ_BIDS, Action.READ_ASSESSMENTS}),
     Role.ADMIN: frozenset({Action.READ_BIDS, Action.UPLOAD_BIDS, Action.MANAGE_ROUNDS, Action.MANAGE_USERS}),
 }
 
