@@ -55,6 +55,7 @@ class BidRow(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     submitted_at: datetime | None = None
+    assessed_at: datetime | None = None  # the lead assessor marked its assessment complete
 
     round: "RoundRow" = Relationship(back_populates="bids")
     years: list["BidYearRow"] = Relationship(
@@ -194,7 +195,7 @@ class ScoreRow(SQLModel, table=True):
     criterion: str = Field(max_length=64)
     assessor_id: int = Field(foreign_key="user_account.id", index=True)
     moderated: bool = False
-    score: int
+    score: int | None = None  # None: a draft with a justification but no score chosen yet
     justification: str = Field(sa_column=Column(Text, nullable=False))
     submitted: bool = False
     version: int = 1  # raised on every change, so that a save from a stale page is refused

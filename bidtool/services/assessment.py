@@ -1,19 +1,111 @@
-"""Assessment: conflicts of interest, scores with their history, and the round's ranking."""
+"""Assessment: assignment, conflicts of interest, scoring, moderation, history and the round's ranking.
+
+Every change is written to the history in the same commit as the change itself, and a save made
+from a page that is out of date is refused (ScoreRow.version) rather than overwriting anything.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
 
 from sqlmodel import Session, select
 
 from bidtool.core.access import Role
 from bidtool.core.appraisal import appraise
-from bidtool.core.errors import InvalidInput, Problem
+from bidtool.core.bid import BidStatus
+from bidtool.core.errors import InvalidInput, Problem, Problems
+from bidtool.core.fields import MAX_NARRATIVE, Reader
 from bidtool.core.ranking import Ranking, rank_bids
+from bidtool.core.scheme import Scheme
 from bidtool.core.scorefile import parse_scores
-from bidtool.core.scoring import Score, score_bid
-from bidtool.models import BidRow, ConflictRow, HistoryRow, RoundRow, ScoreRow, UserRow, utcnow
-from bidtool.services import EVERYONE
-from bidtool.services.bids import round_bids, to_core
+from bidtool.core.scoring import Score, ScoredBid, score_bid
+from bidtool.models import (
+    AssignmentRow,
+    BidRow,
+    ConflictRow,
+    HistoryRow,
+    RoundRow,
+    ScoreRow,
+    UserRow,
+    utcnow,
+)
+from bidtool.services import EVERYONE, NotFound, Refused, Scope
+from bidtool.services.bids import get_bid, round_bids, to_core
 from bidtool.services.rounds import get_round, scheme_of
+
+MAX_REASON = 2_000
+
+
+class Progress(StrEnum):
+    """Where one assessor's assessment of one bid stands."""
+
+    NOT_STARTED = "Not started"
+    IN_PROGRESS = "In progress"
+    SUBMITTED = "Submitted"
+
+
+class Kind(StrEnum):
+    """What a history entry records."""
+
+    SCORE = "score"
+    MODERATION = "moderation"
+    STATUS = "status"
+    ASSIGNMENT = "assignment"
+    CONFLICT = "conflict"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What a page asks to store for one criterion: a score (or none yet) and its justification."""
+
+    criterion: str
+    score: int | None
+    justification: str
+
+
+@dataclass(frozen=True)
+class Change:
+    """A criterion that someone else changed since the page was loaded: what it is now, by whom."""
+
+    criterion: str
+    score: int | None
+    justification: str
+    by: str
+    at: datetime
+
+
+class Stale(Refused):
+    """The page was out of date: someone saved the same assessment or moderation in the meantime."""
+
+    def __init__(self, changes: list[Change], versions: dict[str, int]):
+        names = ", ".join(c.criterion for c in changes)
+        super().__init__(
+            f"Your changes were not saved: {names} changed since you opened the page. "
+            "Check what changed, then save again."
+        )
+        self.changes = changes
+        self.versions = versions
+
+
+def _history(session: Session, bid: BidRow, actor_id: int | None, kind: Kind, subject: str, **values) -> None:
+    session.add(HistoryRow(bid_id=bid.id, actor_id=actor_id, kind=kind.value, subject=subject, **values))
+
+
+def _show(score: int | None) -> str:
+    return "" if score is None else str(score)
+
+
+def _user(session: Session, user_id: int) -> UserRow:
+    user = session.get(UserRow, user_id)
+    if user is None:
+        raise NotFound("There is no such user.")
+    return user
+
+
+# Conflicts of interest
 
 
 def conflicts(session: Session, bid: BidRow) -> dict[int, str]:
@@ -22,13 +114,432 @@ def conflicts(session: Session, bid: BidRow) -> dict[int, str]:
         c.assessor_id: c.reason for c in session.exec(select(ConflictRow).where(ConflictRow.bid_id == bid.id))
     }
     organisations = {p.name.casefold() for p in bid.partners} | {bid.lead_organisation.casefold()}
-    assessors = session.exec(
-        select(UserRow).where(UserRow.role.in_([Role.ASSESSOR.value, Role.LEAD_ASSESSOR.value]))
-    )
-    for user in assessors:
+    for user in _assessors(session, Role.ASSESSOR, Role.LEAD_ASSESSOR):
         if user.organisation and user.organisation.casefold() in organisations:
             found.setdefault(user.id, f"{user.organisation} is a partner in the bid")
     return found
+
+
+def _assessors(session: Session, *roles: Role) -> list[UserRow]:
+    query = select(UserRow).where(UserRow.role.in_([r.value for r in roles]), UserRow.active)
+    return list(session.exec(query.order_by(UserRow.email)))
+
+
+def declare_interest(session: Session, actor_id: int, round_ref: str, bid_ref: str, reason: str) -> None:
+    """Record an assessor's interest in a bid; it ends their assignment and their scores stop counting."""
+    bid = get_bid(session, EVERYONE, round_ref, bid_ref)
+    problems = Problems()
+    reason = Reader(problems).text(reason, "reason", limit=MAX_REASON).strip()
+    problems.raise_if_any()
+    if actor_id in conflicts(session, bid):
+        raise Refused(f"You have already got a conflict of interest recorded for {bid.reference}.")
+    session.add(ConflictRow(bid_id=bid.id, assessor_id=actor_id, reason=reason))
+    _history(
+        session,
+        bid,
+        actor_id,
+        Kind.CONFLICT,
+        _user(session, actor_id).email,
+        new="declared",
+        justification=reason,
+    )
+    assignment = _assignment(session, bid.id, actor_id)
+    if assignment is not None:
+        session.delete(assignment)
+        _history(
+            session,
+            bid,
+            actor_id,
+            Kind.ASSIGNMENT,
+            _user(session, actor_id).email,
+            old="assigned",
+            new="removed",
+            justification="Conflict of interest declared",
+        )
+    session.commit()
+
+
+def declared_interests(session: Session, actor_id: int, round_row: RoundRow) -> list[tuple[BidRow, str]]:
+    """The bids of a round an assessor has an interest in (declared or through their organisation)."""
+    return [
+        (bid, reason)
+        for bid in round_bids(session, EVERYONE, round_row)
+        if (reason := conflicts(session, bid).get(actor_id)) is not None
+    ]
+
+
+# Assignment
+
+
+def _assignment(session: Session, bid_id: int, assessor_id: int) -> AssignmentRow | None:
+    query = select(AssignmentRow).where(
+        AssignmentRow.bid_id == bid_id, AssignmentRow.assessor_id == assessor_id
+    )
+    return session.exec(query).first()
+
+
+def assign(
+    session: Session, actor_id: int, round_ref: str, bid_refs: Iterable[str], assessor_ids: Iterable[int]
+) -> tuple[int, list[str]]:
+    """Assign assessors to bids; say which pairs could not be (a draft, a conflict), assign the rest."""
+    round_row = get_round(session, round_ref)
+    bids = {b.reference: b for b in round_bids(session, EVERYONE, round_row)}
+    assessors = {u.id: u for u in _assessors(session, Role.ASSESSOR)}
+    problems = Problems()
+    chosen_bids = [bids[ref] for ref in dict.fromkeys(bid_refs) if ref in bids]
+    chosen = [assessors[i] for i in dict.fromkeys(assessor_ids) if i in assessors]
+    if not chosen_bids:
+        problems.add("bids", "Select at least one bid")
+    if not chosen:
+        problems.add("assessors", "Select at least one assessor")
+    problems.raise_if_any()
+    assigned, refused = 0, []
+    for bid in chosen_bids:
+        conflicted = conflicts(session, bid)
+        for user in chosen:
+            if bid.status == BidStatus.DRAFT.value:
+                refused.append(f"{bid.reference} is still a draft, so it cannot be assigned")
+                break
+            if user.id in conflicted:
+                refused.append(f"{user.email} was not assigned to {bid.reference}: {conflicted[user.id]}")
+            elif _assignment(session, bid.id, user.id) is None:
+                session.add(AssignmentRow(bid_id=bid.id, assessor_id=user.id))
+                _history(session, bid, actor_id, Kind.ASSIGNMENT, user.email, new="assigned")
+                assigned += 1
+    session.commit()
+    return assigned, refused
+
+
+def unassign(session: Session, actor_id: int, round_ref: str, bid_ref: str, assessor_id: int) -> None:
+    """Take an assessor off a bid, with their draft scores; a submitted assessment stands."""
+    bid = get_bid(session, EVERYONE, round_ref, bid_ref)
+    assignment = _assignment(session, bid.id, assessor_id)
+    user = _user(session, assessor_id)
+    if assignment is None:
+        raise Refused(f"{user.email} is not assigned to {bid.reference}.")
+    rows = _rows(session, bid, assessor_id, moderated=False)
+    if any(r.submitted for r in rows.values()):
+        raise Refused(f"{user.email} has submitted their assessment of {bid.reference}, so it stands.")
+    for row in rows.values():
+        session.delete(row)
+    session.delete(assignment)
+    _history(session, bid, actor_id, Kind.ASSIGNMENT, user.email, old="assigned", new="removed")
+    session.commit()
+
+
+@dataclass(frozen=True)
+class Assignee:
+    user: UserRow
+    progress: Progress
+
+
+@dataclass(frozen=True)
+class BidAssignments:
+    bid: BidRow
+    assignees: list[Assignee]
+    conflicts: list[tuple[UserRow, str]]
+
+
+def round_assignments(
+    session: Session, round_ref: str
+) -> tuple[RoundRow, list[BidAssignments], list[UserRow]]:
+    """Each bid of a round with its assessors, their progress and every conflict; and the assessors."""
+    round_row = get_round(session, round_ref)
+    scheme = scheme_of(round_row)
+    users = {u.id: u for u in session.exec(select(UserRow))}
+    listed = []
+    for bid in round_bids(session, EVERYONE, round_row):
+        query = select(AssignmentRow).where(AssignmentRow.bid_id == bid.id)
+        assignees = [
+            Assignee(
+                users[a.assessor_id], progress(scheme, _rows(session, bid, a.assessor_id, moderated=False))
+            )
+            for a in session.exec(query)
+        ]
+        found = [(users[i], reason) for i, reason in conflicts(session, bid).items()]
+        listed.append(
+            BidAssignments(
+                bid, sorted(assignees, key=lambda a: a.user.email), sorted(found, key=lambda c: c[0].email)
+            )
+        )
+    return round_row, listed, _assessors(session, Role.ASSESSOR)
+
+
+def progress(scheme: Scheme, rows: Mapping[str, ScoreRow]) -> Progress:
+    if not rows:
+        return Progress.NOT_STARTED
+    if all(r.submitted for r in rows.values()) and len(rows) == len(scheme.criteria):
+        return Progress.SUBMITTED
+    return Progress.IN_PROGRESS
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """A line of an assessor's list: the bid, the round's deadline, how far they have got."""
+
+    bid: BidRow
+    progress: Progress
+
+
+def my_assessments(session: Session, assessor_id: int) -> list[Assignment]:
+    """The bids assigned to an assessor, in every round, with their progress."""
+    query = (
+        select(BidRow)
+        .join(AssignmentRow, AssignmentRow.bid_id == BidRow.id)
+        .join(RoundRow, RoundRow.id == BidRow.round_id)
+        .where(AssignmentRow.assessor_id == assessor_id)
+        .order_by(RoundRow.created_at.desc(), RoundRow.id.desc(), BidRow.reference)
+    )
+    return [
+        Assignment(bid, progress(scheme_of(bid.round), _rows(session, bid, assessor_id, moderated=False)))
+        for bid in session.exec(query)
+    ]
+
+
+# Scores and moderation
+
+
+def _rows(session: Session, bid: BidRow, assessor_id: int | None, *, moderated: bool) -> dict[str, ScoreRow]:
+    """An assessor's stored scores of a bid by criterion, or (moderated) the bid's moderations."""
+    query = select(ScoreRow).where(ScoreRow.bid_id == bid.id, ScoreRow.moderated == moderated)
+    if not moderated:
+        query = query.where(ScoreRow.assessor_id == assessor_id)
+    return {r.criterion: r for r in session.exec(query)}
+
+
+def versions(rows: Mapping[str, ScoreRow]) -> dict[str, int]:
+    """What a page remembers of the rows it shows, so that a save from a stale page is noticed."""
+    return {criterion: row.version for criterion, row in rows.items()}
+
+
+def _refuse_if_stale(
+    session: Session, bid: BidRow, scheme: Scheme, rows: Mapping[str, ScoreRow], seen: Mapping[str, int]
+) -> None:
+    users = {u.id: u.email for u in session.exec(select(UserRow))}
+    changes = [
+        Change(c.name, row.score, row.justification, users.get(row.assessor_id, ""), row.updated_at)
+        for c in scheme.criteria
+        if (row := rows.get(c.id)) is not None and row.version != seen.get(c.id, 0)
+    ]
+    if changes:
+        raise Stale(changes, versions(rows))
+
+
+def _validate(scheme: Scheme, entries: Mapping[str, Entry], *, complete: bool, moderation: bool) -> None:
+    """Every score on the scale, every justification readable; on submitting, nothing missing."""
+    problems = Problems()
+    reader = Reader(problems)
+    for c in scheme.criteria:
+        entry = entries.get(c.id, Entry(c.id, None, ""))
+        if entry.score is not None and entry.score not in scheme.scale.points:
+            problems.add(f"{c.id}-score", f"Choose a score for {c.name} from the scale")
+        elif entry.score is None and (complete or (moderation and entry.justification.strip())):
+            problems.add(f"{c.id}-score", f"Choose a {'moderated ' if moderation else ''}score for {c.name}")
+        reader.text(entry.justification, f"{c.id}-justification", required=False, limit=MAX_NARRATIVE)
+        if not entry.justification.strip() and (complete or (moderation and entry.score is not None)):
+            problems.add(f"{c.id}-justification", f"Enter a justification of the score for {c.name}")
+    problems.raise_if_any()
+
+
+def _store(
+    session: Session,
+    bid: BidRow,
+    actor_id: int | None,
+    row: ScoreRow,
+    entry: Entry,
+    assessor: UserRow,
+) -> None:
+    """Change a stored score (or moderation) and write the change to the history, if it is one."""
+    justification = entry.justification.strip()
+    if row.id is not None and (row.score, row.justification) == (entry.score, justification):
+        return
+    _history(
+        session,
+        bid,
+        actor_id,
+        Kind.MODERATION if row.moderated else Kind.SCORE,
+        f"{row.criterion} by {assessor.email}",
+        old=_show(row.score) if row.id else "",
+        new=_show(entry.score),
+        justification=justification,
+    )
+    row.score, row.justification, row.assessor_id = entry.score, justification, assessor.id
+    row.version += row.id is not None
+    row.updated_at = utcnow()
+    session.add(row)
+
+
+def _open_for_assessment(bid: BidRow) -> None:
+    if bid.status == BidStatus.DRAFT.value:
+        raise Refused(f"{bid.reference} is still a draft: it can be assessed once the council submits it.")
+    if bid.assessed_at is not None:
+        raise Refused(f"The assessment of {bid.reference} is complete, so its scores can no longer change.")
+
+
+def scoring_bid(session: Session, assessor_id: int, round_ref: str, bid_ref: str) -> BidRow:
+    """A bid an assessor may open to score: assigned to them, and no conflict of interest."""
+    bid = get_bid(session, Scope(assessor_id=assessor_id), round_ref, bid_ref)
+    if assessor_id in conflicts(session, bid):
+        raise Refused(f"You have a conflict of interest in {bid.reference}, so you cannot assess it.")
+    return bid
+
+
+def my_scores(session: Session, bid: BidRow, assessor_id: int) -> dict[str, ScoreRow]:
+    return _rows(session, bid, assessor_id, moderated=False)
+
+
+def save_scores(
+    session: Session,
+    assessor_id: int,
+    round_ref: str,
+    bid_ref: str,
+    entries: Mapping[str, Entry],
+    seen: Mapping[str, int],
+    *,
+    submit: bool,
+) -> Progress:
+    """Save an assessor's scores as a draft, or submit them when every criterion is scored."""
+    bid = scoring_bid(session, assessor_id, round_ref, bid_ref)
+    _open_for_assessment(bid)
+    scheme = scheme_of(bid.round)
+    actor = _user(session, assessor_id)
+    rows = my_scores(session, bid, assessor_id)
+    if progress(scheme, rows) is Progress.SUBMITTED:
+        raise Refused(f"You have submitted your assessment of {bid.reference}, so it can no longer change.")
+    _refuse_if_stale(session, bid, scheme, rows, seen)
+    _validate(scheme, entries, complete=submit, moderation=False)
+    for c in scheme.criteria:
+        entry = entries.get(c.id, Entry(c.id, None, ""))
+        row = rows.get(c.id)
+        if row is None and entry.score is None and not entry.justification.strip():
+            continue
+        row = row or ScoreRow(bid_id=bid.id, criterion=c.id, assessor_id=assessor_id, justification="")
+        rows[c.id] = row
+        _store(session, bid, actor.id, row, entry, actor)
+        row.submitted = submit
+    if submit:
+        _history(
+            session,
+            bid,
+            actor.id,
+            Kind.STATUS,
+            f"Assessment by {actor.email}",
+            old="in progress",
+            new="submitted",
+        )
+    session.commit()
+    return progress(scheme, rows)
+
+
+@dataclass(frozen=True)
+class Moderation:
+    """What the lead assessor moderates: each criterion's scores side by side, and the moderations."""
+
+    bid: BidRow
+    scored: ScoredBid
+    scores: dict[str, list[tuple[UserRow, ScoreRow, bool]]]  # criterion -> (assessor, score, counts)
+    moderations: dict[str, ScoreRow]
+
+
+def moderation(session: Session, round_ref: str, bid_ref: str) -> Moderation:
+    bid = get_bid(session, EVERYONE, round_ref, bid_ref)
+    conflicted = conflicts(session, bid)
+    users = {u.id: u for u in session.exec(select(UserRow))}
+    query = select(ScoreRow).where(ScoreRow.bid_id == bid.id, ScoreRow.submitted, ~ScoreRow.moderated)
+    scores: dict[str, list] = {}
+    for row in session.exec(query.order_by(ScoreRow.assessor_id)):
+        scores.setdefault(row.criterion, []).append(
+            (users[row.assessor_id], row, row.assessor_id not in conflicted)
+        )
+    return Moderation(bid, _score(session, bid), scores, _rows(session, bid, None, moderated=True))
+
+
+def save_moderation(
+    session: Session,
+    lead_id: int,
+    round_ref: str,
+    bid_ref: str,
+    entries: Mapping[str, Entry],
+    seen: Mapping[str, int],
+) -> None:
+    """Record the lead assessor's moderated scores, each with its justification."""
+    bid = get_bid(session, EVERYONE, round_ref, bid_ref)
+    _open_for_assessment(bid)
+    if lead_id in conflicts(session, bid):
+        raise Refused(f"You have a conflict of interest in {bid.reference}, so you cannot moderate it.")
+    scheme = scheme_of(bid.round)
+    rows = _rows(session, bid, None, moderated=True)
+    _refuse_if_stale(session, bid, scheme, rows, seen)
+    _validate(scheme, entries, complete=False, moderation=True)
+    actor = _user(session, lead_id)
+    for c in scheme.criteria:
+        entry = entries.get(c.id)
+        if entry is None or entry.score is None:
+            continue
+        row = rows.get(c.id) or ScoreRow(
+            bid_id=bid.id, criterion=c.id, assessor_id=lead_id, moderated=True, justification=""
+        )
+        _store(session, bid, actor.id, row, entry, actor)
+        row.submitted = True
+    session.commit()
+
+
+def complete_assessment(session: Session, lead_id: int, round_ref: str, bid_ref: str) -> None:
+    """Mark a bid's assessment complete once every criterion has a score; nothing changes after."""
+    bid = get_bid(session, EVERYONE, round_ref, bid_ref)
+    _open_for_assessment(bid)
+    scored = _score(session, bid)
+    unscored = [c for c, r in scored.criteria.items() if r.score is None]
+    if unscored:
+        raise Refused(f"The assessment cannot be complete: {scored.reasons[0]}.")
+    bid.assessed_at = utcnow()
+    _history(session, bid, lead_id, Kind.STATUS, "Assessment of the bid", old="in assessment", new="complete")
+    session.commit()
+
+
+def _score(session: Session, bid: BidRow) -> ScoredBid:
+    """The bid's result against its scheme from the submitted scores that count."""
+    scheme = scheme_of(bid.round)
+    core = to_core(bid)
+    emails = {u.id: u.email for u in session.exec(select(UserRow))}
+    conflicted = frozenset(emails[a] for a in conflicts(session, bid))
+    return score_bid(
+        scheme, core, appraise(core, scheme.optimism_bias), round_scores(session, bid.round, bid), conflicted
+    )
+
+
+# The history
+
+
+@dataclass(frozen=True)
+class Event:
+    at: datetime
+    actor: str  # an email, or "command line"
+    kind: Kind
+    bid: str
+    subject: str
+    old: str
+    new: str
+    justification: str
+
+
+def history(session: Session, round_row: RoundRow, bid: BidRow | None = None) -> list[Event]:
+    """What happened to the assessment of a round's bids (or one bid), oldest first."""
+    query = (
+        select(HistoryRow, BidRow.reference, UserRow.email)
+        .join(BidRow, BidRow.id == HistoryRow.bid_id)
+        .outerjoin(UserRow, UserRow.id == HistoryRow.actor_id)
+        .where(BidRow.round_id == round_row.id)
+    )
+    if bid is not None:
+        query = query.where(HistoryRow.bid_id == bid.id)
+    return [
+        Event(h.at, email or "command line", Kind(h.kind), ref, h.subject, h.old, h.new, h.justification)
+        for h, ref, email in session.exec(query.order_by(HistoryRow.at, HistoryRow.id))
+    ]
+
+
+# Importing scores, and the round's ranking
 
 
 def import_scores(session: Session, actor_id: int | None, round_ref: str, lines) -> int:
@@ -44,68 +555,44 @@ def import_scores(session: Session, actor_id: int | None, round_ref: str, lines)
     for score in scores:
         bid = bids[score.bid]
         user = users[score.assessor.lower()]
-        row = _score_row(session, bid.id, score.criterion, user.id, score.moderated)
-        old = "" if row.id is None else str(row.score)
-        row.score = score.score
-        row.justification = score.justification
-        row.submitted = True
-        row.version += row.id is not None
-        row.updated_at = utcnow()
-        session.add(row)
-        session.add(
-            HistoryRow(
-                bid_id=bid.id,
-                actor_id=actor_id,
-                kind="moderation" if score.moderated else "score",
-                subject=f"{score.criterion} by {user.email}",
-                old=old,
-                new=str(score.score),
-                justification=score.justification,
-            )
+        rows = _rows(session, bid, user.id, moderated=score.moderated)
+        row = rows.get(score.criterion) or ScoreRow(
+            bid_id=bid.id,
+            criterion=score.criterion,
+            assessor_id=user.id,
+            moderated=score.moderated,
+            justification="",
         )
+        _store(session, bid, actor_id, row, Entry(score.criterion, score.score, score.justification), user)
+        row.submitted = True
+        session.add(row)
+        session.flush()
     session.commit()
     return len(scores)
 
 
-def _score_row(session: Session, bid_id: int, criterion: str, assessor_id: int, moderated: bool) -> ScoreRow:
-    """The stored score of an assessor (or the moderation) of one criterion, or a new one."""
-    query = select(ScoreRow).where(
-        ScoreRow.bid_id == bid_id,
-        ScoreRow.criterion == criterion,
-        ScoreRow.assessor_id == assessor_id,
-        ScoreRow.moderated == moderated,
-    )
-    found = session.exec(query).first()
-    return found or ScoreRow(
-        bid_id=bid_id,
-        criterion=criterion,
-        assessor_id=assessor_id,
-        moderated=moderated,
-        score=0,
-        justification="",
-    )
-
-
-def round_scores(session: Session, round_row: RoundRow) -> list[Score]:
-    """Every submitted score of the round's bids, as the core knows scores (assessors by email)."""
-    rows = session.exec(
+def round_scores(session: Session, round_row: RoundRow, bid: BidRow | None = None) -> list[Score]:
+    """Every submitted score of the round's bids (or one bid), as the core knows scores."""
+    query = (
         select(ScoreRow, BidRow.reference, UserRow.email)
         .join(BidRow, BidRow.id == ScoreRow.bid_id)
         .join(UserRow, UserRow.id == ScoreRow.assessor_id)
         .where(BidRow.round_id == round_row.id, ScoreRow.submitted)
     )
-    return [Score(ref, s.criterion, email, s.score, s.justification, s.moderated) for s, ref, email in rows]
+    if bid is not None:
+        query = query.where(ScoreRow.bid_id == bid.id)
+    return [
+        Score(ref, s.criterion, email, s.score, s.justification, s.moderated)
+        for s, ref, email in session.exec(query)
+    ]
 
 
 def rank_round(session: Session, round_ref: str, pot: int | None = None) -> Ranking:
     """Rank the round's bids on their submitted scores; conflicted assessors' scores do not count."""
     round_row = get_round(session, round_ref)
     scheme = scheme_of(round_row)
-    scores = round_scores(session, round_row)
-    emails = {u.id: u.email for u in session.exec(select(UserRow))}
-    scored = []
-    for row in round_bids(session, EVERYONE, round_row):
-        bid = to_core(row)
-        conflicted = frozenset(emails[a] for a in conflicts(session, row))
-        scored.append(score_bid(scheme, bid, appraise(bid, scheme.optimism_bias), scores, conflicted))
-    return rank_bids(scheme, scored, round_row.pot_pence if pot is None else pot)
+    return rank_bids(
+        scheme,
+        [_score(session, b) for b in round_bids(session, EVERYONE, round_row)],
+        round_row.pot_pence if pot is None else pot,
+    )

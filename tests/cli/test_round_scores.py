@@ -37,12 +37,27 @@ def test_imported_scores_rank_the_demo_round_as_the_files_do(run, database, sess
     assert len(session.exec(select(HistoryRow)).all()) == 185
 
 
-def test_importing_again_changes_the_scores_in_place_and_keeps_the_history(run, database, session):
+def test_importing_again_changes_the_scores_in_place_and_keeps_the_history(run, database, session, tmp_path):
     run("import-scores", "--round", "tca-2013", SCORES)
-    run("import-scores", "--round", "tca-2013", SCORES)
+    run("import-scores", "--round", "tca-2013", SCORES)  # the same scores: nothing changes
+    assert {row.version for row in session.exec(select(ScoreRow))} == {1}
+    assert len(session.exec(select(HistoryRow)).all()) == 185
+    lines = SCORES.read_text().splitlines()
+    bid, criterion, assessor, score, *_ = lines[1].split(",")
+    lines[1] = f"{bid},{criterion},{assessor},{(int(score) + 1) % 5},Rescored on a second reading,false"
+    variant = tmp_path / "scores.csv"
+    variant.write_text("\n".join(lines) + "\n")
+    run("import-scores", "--round", "tca-2013", variant)
+    session.expire_all()
     assert len(session.exec(select(ScoreRow)).all()) == 185
-    assert {row.version for row in session.exec(select(ScoreRow))} == {2}
-    assert len(session.exec(select(HistoryRow)).all()) == 370
+    assert sorted(row.version for row in session.exec(select(ScoreRow))).count(2) == 1
+    last = session.exec(select(HistoryRow).order_by(HistoryRow.id.desc())).first()
+    assert (last.subject, last.old, last.new, last.justification) == (
+        f"{criterion} by {assessor}",
+        score,
+        str((int(score) + 1) % 5),
+        "Rescored on a second reading",
+    )
 
 
 def test_scores_by_someone_who_is_not_a_user_are_refused_and_nothing_is_stored(
