@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from datetime import datetime
 from typing import ClassVar
 
@@ -20,10 +22,13 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    HiddenField,
     IntegerField,
     MultipleFileField,
     PasswordField,
+    RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
 )
 from wtforms.fields import SubmitField
@@ -35,6 +40,8 @@ from bidtool.core.bid import PartnerType
 from bidtool.core.bidfile import MAX_PARTNERS, MAX_YEARS
 from bidtool.core.fields import MAX_NARRATIVE, REFERENCE, REFERENCE_RULE
 from bidtool.core.money import MoneyError, Pence, parse_pounds, to_pounds
+from bidtool.core.scheme import Scheme
+from bidtool.core.scorefile import MAX_JUSTIFICATION
 from bidtool.core.years import YearError, parse_year, year_label
 
 CONFIDENCE_LABELS = {
@@ -374,3 +381,79 @@ class EditUserForm(FlaskForm):
         "Can sign in", widget=GovSelect(), choices=[("yes", "Yes"), ("no", "No: the account is disabled")]
     )
     submit = SubmitField("Save changes", widget=GovSubmitInput())
+
+
+def scoring_form(
+    scheme: Scheme,
+    current: Mapping[str, tuple[int | None, str]],
+    seen: Mapping[str, int],
+    *,
+    moderation: bool,
+) -> FlaskForm:
+    """One score (radios on the scheme's scale) and one justification per criterion, as they stand.
+
+    `seen` (the stored versions) travels with the page, so that a save from a stale page is noticed.
+    """
+    word = "Moderated score" if moderation else "Score"
+
+    class ScoringForm(FlaskForm):
+        versions = HiddenField(default=json.dumps(dict(seen)))
+        save = SubmitField("Save moderation" if moderation else "Save as draft", widget=GovSubmitInput())
+        submit = SubmitField("Submit assessment", widget=GovSubmitInput())
+
+    for c in scheme.criteria:
+        score, why = current.get(c.id, (None, ""))
+        radios = RadioField(
+            f"{word} for {c.name}",
+            choices=[(p, scheme.scale.labels.get(p, str(p))) for p in scheme.scale.points],
+            coerce=int,
+            validators=[Optional()],
+            default=score,
+        )
+        justification = StringField(
+            f"Justification for {c.name}",
+            widget=GovCharacterCount(),
+            validators=[
+                Length(
+                    max=MAX_JUSTIFICATION,
+                    message=f"The justification must be {MAX_JUSTIFICATION:,} characters or fewer",
+                )
+            ],
+            default=why,
+        )
+        setattr(ScoringForm, f"{c.id}-score", radios)
+        setattr(ScoringForm, f"{c.id}-justification", justification)
+    return ScoringForm()
+
+
+def seen_versions(form: FlaskForm) -> dict[str, int]:
+    """The versions a scoring page was built from (nothing, if the field was tampered with)."""
+    try:
+        seen = json.loads(form.versions.data or "{}")
+    except ValueError:
+        return {}
+    if not isinstance(seen, dict):
+        return {}
+    return {str(k): v for k, v in seen.items() if isinstance(v, int)}
+
+
+class InterestForm(FlaskForm):
+    bid = SelectField("Bid", widget=GovSelect(), validate_choice=True)
+    reason = StringField(
+        "Your interest in the bid",
+        widget=GovCharacterCount(),
+        description="For example: you work for a partner, you advised the bid, or a relative leads it.",
+        validators=[
+            DataRequired("Enter your interest in the bid"),
+            Length(max=2_000, message="Your interest must be 2,000 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Declare interest", widget=GovSubmitInput())
+
+
+class AssignForm(FlaskForm):
+    bids = SelectMultipleField("Bids", validators=[DataRequired("Select at least one bid")])
+    assessors = SelectMultipleField(
+        "Assessors", coerce=int, validators=[DataRequired("Select at least one assessor")]
+    )
+    submit = SubmitField("Assign", widget=GovSubmitInput())

@@ -8,7 +8,7 @@ import re
 import warnings
 import zipfile
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 import openpyxl
@@ -27,6 +27,8 @@ from bidtool.core.bidtable import (
 )
 from bidtool.core.errors import InvalidInput, Problem
 from bidtool.core.scheme import Scheme
+from bidtool.core.scorefile import SCORE_COLUMNS
+from bidtool.core.scoring import Score
 from bidtool.core.summary import case_summary
 from bidtool.files import plain_number
 
@@ -370,4 +372,45 @@ def ranking_xlsx(scheme: Scheme, summary: dict) -> bytes:
     with pd.ExcelWriter(out, engine="openpyxl") as writer:
         pd.DataFrame(ranking_rows(scheme, summary)).to_excel(writer, sheet_name="Ranking", index=False)
         _tidy(writer.sheets["Ranking"])
+    return out.getvalue()
+
+
+def scores_xlsx(scores: Sequence[Score], events: Sequence) -> bytes:
+    """A round's submitted scores (the columns of the scores CSV) and the history of its assessment."""
+    score_rows = [
+        {
+            "bid": s.bid,
+            "criterion": s.criterion,
+            "assessor": s.assessor,
+            "score": s.score,
+            "justification": s.justification,
+            "moderated": str(s.moderated).lower(),
+        }
+        for s in sorted(scores, key=lambda s: (s.bid, s.criterion, s.moderated, s.assessor))
+    ]
+    history_rows = [
+        {
+            "at (UTC)": e.at.astimezone(UTC).replace(tzinfo=None),
+            "by": e.actor,
+            "bid": e.bid,
+            "what": e.kind.value,
+            "subject": e.subject,
+            "old": e.old,
+            "new": e.new,
+            "justification": e.justification,
+        }
+        for e in events
+    ]
+    out = io.BytesIO()
+    with pd.ExcelWriter(out, engine="openpyxl") as writer:
+        for name, rows, columns in (
+            ("Scores", score_rows, SCORE_COLUMNS),
+            (
+                "History",
+                history_rows,
+                ("at (UTC)", "by", "bid", "what", "subject", "old", "new", "justification"),
+            ),
+        ):
+            pd.DataFrame(rows, columns=list(columns)).to_excel(writer, sheet_name=name, index=False)
+            _tidy(writer.sheets[name])
     return out.getvalue()

@@ -17,10 +17,10 @@ from bidtool.core.access import Role
 from bidtool.core.appraisal import appraise
 from bidtool.core.bid import BidStatus
 from bidtool.core.errors import InvalidInput, Problem, Problems
-from bidtool.core.fields import MAX_NARRATIVE, Reader
+from bidtool.core.fields import Reader
 from bidtool.core.ranking import Ranking, rank_bids
 from bidtool.core.scheme import Scheme
-from bidtool.core.scorefile import parse_scores
+from bidtool.core.scorefile import MAX_JUSTIFICATION, parse_scores
 from bidtool.core.scoring import Score, ScoredBid, score_bid
 from bidtool.models import (
     AssignmentRow,
@@ -335,7 +335,7 @@ def _validate(scheme: Scheme, entries: Mapping[str, Entry], *, complete: bool, m
             problems.add(f"{c.id}-score", f"Choose a score for {c.name} from the scale")
         elif entry.score is None and (complete or (moderation and entry.justification.strip())):
             problems.add(f"{c.id}-score", f"Choose a {'moderated ' if moderation else ''}score for {c.name}")
-        reader.text(entry.justification, f"{c.id}-justification", required=False, limit=MAX_NARRATIVE)
+        reader.text(entry.justification, f"{c.id}-justification", required=False, limit=MAX_JUSTIFICATION)
         if not entry.justification.strip() and (complete or (moderation and entry.score is not None)):
             problems.add(f"{c.id}-justification", f"Enter a justification of the score for {c.name}")
     problems.raise_if_any()
@@ -369,11 +369,19 @@ def _store(
     session.add(row)
 
 
-def _open_for_assessment(bid: BidRow) -> None:
+def why_closed(bid: BidRow) -> str | None:
+    """Why a bid's scores cannot change now, or None while it is open for assessment."""
     if bid.status == BidStatus.DRAFT.value:
-        raise Refused(f"{bid.reference} is still a draft: it can be assessed once the council submits it.")
+        return f"{bid.reference} is still a draft: it can be assessed once the council submits it."
     if bid.assessed_at is not None:
-        raise Refused(f"The assessment of {bid.reference} is complete, so its scores can no longer change.")
+        return f"The assessment of {bid.reference} is complete, so its scores can no longer change."
+    return None
+
+
+def _open_for_assessment(bid: BidRow) -> None:
+    reason = why_closed(bid)
+    if reason:
+        raise Refused(reason)
 
 
 def scoring_bid(session: Session, assessor_id: int, round_ref: str, bid_ref: str) -> BidRow:

@@ -6,10 +6,11 @@ from flask import Flask, abort, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from govuk_frontend_wtf.main import WTFormsHelpers, wtforms_errors
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
-from werkzeug.exceptions import HTTPException, NotFound, RequestEntityTooLarge
+from werkzeug.exceptions import Forbidden, HTTPException, NotFound, RequestEntityTooLarge
 
 from bidtool.services import NotFound as MissingThing
-from bidtool.web import admin, auth, bids, files, filters, rounds, security
+from bidtool.services import Refused
+from bidtool.web import admin, assessment, auth, bids, files, filters, rounds, security
 
 csrf = CSRFProtect()
 # Their macros refer to each other by these package names, so the names prefix their templates.
@@ -35,9 +36,16 @@ def init_app(app: Flask) -> None:
     app.add_template_global(error_summary)
     filters.init_app(app)
     auth.init_app(app)
-    for blueprint in (rounds.blueprint, bids.blueprint, files.blueprint, admin.blueprint):
+    for blueprint in (
+        rounds.blueprint,
+        bids.blueprint,
+        files.blueprint,
+        admin.blueprint,
+        assessment.blueprint,
+    ):
         app.register_blueprint(blueprint)
     app.register_error_handler(MissingThing, lambda error: _error_page(NotFound(), str(error)))
+    app.register_error_handler(Refused, lambda error: _error_page(Forbidden(), str(error)))
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(RequestEntityTooLarge, _too_large)
     app.register_error_handler(HTTPException, _error_page)

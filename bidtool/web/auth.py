@@ -48,6 +48,7 @@ def _load(user_id: str) -> SignedIn | None:
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     app.before_request(_require_sign_in)
+    app.add_template_global(can)
     app.register_blueprint(blueprint)
 
 
@@ -61,6 +62,11 @@ def _require_sign_in():
 
 def scope() -> Scope:
     return current_user.scope
+
+
+def can(action: str) -> bool:
+    """Whether the signed-in user may take an action (templates ask this to show links)."""
+    return current_user.is_authenticated and allowed(current_user.role, Action(action))
 
 
 def requires(action: Action):

@@ -15,7 +15,7 @@ from bidtool.core.errors import BidToolError
 from bidtool.core.fields import MAX_NARRATIVE
 from bidtool.core.years import financial_year_of
 from bidtool.forms import AboutForm, FinanceForm, PartnersForm, drop_removed, narrative_form
-from bidtool.services import OtherOrganisation, Refused, bids, rounds
+from bidtool.services import OtherOrganisation, Refused, assessment, bids, rounds
 from bidtool.services.bids import narrative_questions
 from bidtool.web.auth import requires, scope
 
@@ -106,6 +106,11 @@ def show(round_ref: str, bid_ref: str):
         errors=check.errors,
         editable=_can_edit(row),
         why_locked=bids.why_locked(row),
+        can_score=allowed(current_user.role, Action.SCORE_BIDS),
+        can_moderate=allowed(current_user.role, Action.MODERATE),
+        events=assessment.history(db.session(), row.round, row)
+        if allowed(current_user.role, Action.READ_ASSESSMENTS)
+        else None,
     )
 
 

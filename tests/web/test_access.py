@@ -67,6 +67,16 @@ ROUTES = {
     "admin.users": ("GET", "/admin/users", only({"admin": 200})),
     "admin.new_user": ("GET", "/admin/users/new", only({"admin": 200})),
     "admin.edit_user": ("GET", "/admin/users/{panel}", only({"admin": 200})),
+    "assessment.mine": ("GET", "/assessments", only({"assessor": 200})),
+    "assessment.assignments": ("GET", f"/rounds/{ROUND}/assessors", only({"lead": 200})),
+    # Nothing named to remove: the lead is told there is no such bid.
+    "assessment.unassign": ("POST", f"/rounds/{ROUND}/assessors/remove", only({"lead": 404})),
+    "assessment.interests": ("GET", f"/rounds/{ROUND}/interests", only({"assessor": 200, "lead": 200})),
+    # The assessor it is assigned to opens it (and is told a draft cannot be scored yet).
+    "assessment.score": ("GET", f"/rounds/{ROUND}/bids/{DRAFT}/score", only({"assessor": 200})),
+    "assessment.moderate": ("GET", f"/rounds/{ROUND}/bids/{DRAFT}/moderate", only({"lead": 200})),
+    "assessment.complete": ("POST", f"/rounds/{ROUND}/bids/{DRAFT}/complete", only({"lead": 302})),
+    "assessment.scores_download": ("GET", f"/rounds/{ROUND}/scores.xlsx", only({"lead": 200, "panel": 200})),
 }
 
 
