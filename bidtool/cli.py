@@ -109,9 +109,10 @@ def demo_command() -> None:
     click.echo(f"Demo loaded: added {', '.join(added)}." if added else "The demo round is already loaded.")
     users = add_demo_users(db.session(), current_app.config["SECRET_KEY"])
     click.echo("\nDemo sign-ins, FOR LOCAL USE ONLY (the passwords come from this machine's instance/ key):")
+    width = max(len(user.email) for user, _ in users)
     for user, password in users:
         who = user.role.label + (f", {user.organisation}" if user.role is Role.COUNCIL else "")
-        click.echo(f"  {user.email:<30} {password}   {who}")
+        click.echo(f"  {user.email:<{width}} {password}   {who}")
 
 
 @main.command("create-user")

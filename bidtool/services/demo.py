@@ -55,6 +55,7 @@ DEMO_USERS = (
     NewUser(
         "assessor@demo.bidtool.test", Role.ASSESSOR, "Ministry of Housing, Communities and Local Government"
     ),
+    NewUser("second.assessor@demo.bidtool.test", Role.ASSESSOR, "Local Government Association"),
     NewUser("panel@demo.bidtool.test", Role.PANEL),
     NewUser("swindon@demo.bidtool.test", Role.COUNCIL, "Swindon Borough Council"),
     NewUser("cheshire@demo.bidtool.test", Role.COUNCIL, "Cheshire West and Chester Council"),
