@@ -541,10 +541,21 @@ def history(session: Session, round_row: RoundRow, bid: BidRow | None = None) ->
     )
     if bid is not None:
         query = query.where(HistoryRow.bid_id == bid.id)
+    names = {c.id: c.name for c in scheme_of(round_row).criteria}
     return [
-        Event(h.at, email or "command line", Kind(h.kind), ref, h.subject, h.old, h.new, h.justification)
+        Event(
+            h.at, email or "command line", Kind(h.kind), ref, _named(h, names), h.old, h.new, h.justification
+        )
         for h, ref, email in session.exec(query.order_by(HistoryRow.at, HistoryRow.id))
     ]
+
+
+def _named(entry: HistoryRow, names: Mapping[str, str]) -> str:
+    """A score's subject as people read it: "Value for money by a.khan@..." rather than its id."""
+    if entry.kind not in (Kind.SCORE, Kind.MODERATION):
+        return entry.subject
+    criterion, _, assessor = entry.subject.partition(" by ")
+    return f"{names.get(criterion, criterion)} by {assessor}"
 
 
 # Importing scores, and the round's ranking

@@ -227,7 +227,7 @@ def test_moderation_flags_divergence_overrides_the_mean_and_completes(session, a
     assert [(e.kind, e.subject, e.old, e.new) for e in events if e.kind in (Kind.MODERATION, Kind.STATUS)][
         -2:
     ] == [
-        (Kind.MODERATION, "value_for_money by lead@tests.bidtool.test", "", "2"),
+        (Kind.MODERATION, "Value for money by lead@tests.bidtool.test", "", "2"),
         (Kind.STATUS, "Assessment of the bid", "in assessment", "complete"),
     ]
 

@@ -189,7 +189,7 @@ def test_moderation_shows_scores_side_by_side_and_a_moderated_score_counts(app, 
     page = lead.get(MODERATE).get_data(as_text=True)
     assert "is complete, so its scores can no longer change" in page
     timeline = lead.get(f"/rounds/{ROUND}/bids/{BID}").get_data(as_text=True)
-    assert "Moderated score</strong> · value_for_money by lead@tests.bidtool.test" in timeline
+    assert "Moderated score</strong> · Value for money by lead@tests.bidtool.test" in timeline
     assert "“Sound BCR”" in timeline and "in assessment → complete" in timeline
 
 
