@@ -120,19 +120,25 @@ def _place(form, error: InvalidInput) -> None:
         (field.errors if field is not None else form.form_errors).append(problem.message)
 
 
-def _save(form, save, scheme) -> list[assessment.Change]:
-    """Save what the form holds; a stale page shows what changed and remembers the new versions."""
+def _post(form, closed: str | None, scheme, save, saved: str, again: str):
+    """Take a scoring or moderation form: after a save go back to the page; otherwise the changes
+    someone else made since the page was built (a stale page), for the page to show."""
+    if closed or not form.validate_on_submit():
+        return None, []
     try:
         save(_entries(scheme, form), seen_versions(form))
     except assessment.Stale as stale:
         form.versions.data = json.dumps(stale.versions)
         form.form_errors.append(str(stale))
-        return stale.changes
+        return None, stale.changes
     except InvalidInput as error:
         _place(form, error)
     except Refused as error:
         form.form_errors.append(str(error))
-    return []
+    else:
+        flash(saved, "success")
+        return redirect(again), []
+    return None, []
 
 
 def _current(rows) -> dict[str, tuple[int | None, str]]:
@@ -151,21 +157,18 @@ def score(round_ref: str, bid_ref: str):
     closed = assessment.why_closed(row) or (
         "You have submitted your assessment: it can no longer change." if submitted else None
     )
-    changes = []
-    if not closed and form.validate_on_submit():
-
-        def save(entries, seen):
-            assessment.save_scores(
-                session, current_user.id, round_ref, bid_ref, entries, seen, submit=form.submit.data
-            )
-
-        changes = _save(form, save, check.scheme)
-        if not form.errors:
-            flash(
-                "Your assessment has been submitted" if form.submit.data else "Your scores are saved",
-                "success",
-            )
-            return redirect(url_for("assessment.score", round_ref=round_ref, bid_ref=bid_ref))
+    done, changes = _post(
+        form,
+        closed,
+        check.scheme,
+        lambda entries, seen: assessment.save_scores(
+            session, current_user.id, round_ref, bid_ref, entries, seen, submit=form.submit.data
+        ),
+        "Your assessment has been submitted" if form.submit.data else "Your scores are saved",
+        url_for("assessment.score", round_ref=round_ref, bid_ref=bid_ref),
+    )
+    if done:
+        return done
     return render_template(
         "assessment/score.html",
         title=f"Assess {row.reference}",
@@ -189,16 +192,18 @@ def moderate(round_ref: str, bid_ref: str):
         scheme, _current(seen.moderations), assessment.versions(seen.moderations), moderation=True
     )
     closed = assessment.why_closed(seen.bid)
-    changes = []
-    if not closed and form.validate_on_submit():
-
-        def save(entries, versions):
-            assessment.save_moderation(session, current_user.id, round_ref, bid_ref, entries, versions)
-
-        changes = _save(form, save, scheme)
-        if not form.errors:
-            flash("The moderation is saved", "success")
-            return redirect(url_for("assessment.moderate", round_ref=round_ref, bid_ref=bid_ref))
+    done, changes = _post(
+        form,
+        closed,
+        scheme,
+        lambda entries, seen: assessment.save_moderation(
+            session, current_user.id, round_ref, bid_ref, entries, seen
+        ),
+        "The moderation is saved",
+        url_for("assessment.moderate", round_ref=round_ref, bid_ref=bid_ref),
+    )
+    if done:
+        return done
     return render_template(
         "assessment/moderate.html",
         title=f"Moderate {seen.bid.reference}",
