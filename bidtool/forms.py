@@ -374,3 +374,13 @@ class EditUserForm(FlaskForm):
         "Can sign in", widget=GovSelect(), choices=[("yes", "Yes"), ("no", "No: the account is disabled")]
     )
     submit = SubmitField("Save changes", widget=GovSubmitInput())
+
+
+class WhatIfForm(Form):
+    """A pot to redraw a round's funding line with, sent in the address (a GET form, nothing saved)."""
+
+    pot = MoneyField(
+        "What-if pot",
+        blank=None,
+        description="In pounds, for example 2,000,000. The round's own pot does not change.",
+    )

@@ -78,4 +78,5 @@ def show(round_ref: str):
         vfm_labels=[c.label for c in VfmCategory] + ["n/a"],
         can_write=allowed(current_user.role, Action.WRITE_BIDS),
         can_upload=allowed(current_user.role, Action.UPLOAD_BIDS),
+        can_read_assessments=allowed(current_user.role, Action.READ_ASSESSMENTS),
     )
