@@ -3,10 +3,12 @@ pot or a what-if pot, and downloads the ranking as the command writes it."""
 
 from __future__ import annotations
 
+import csv
 import io
 from decimal import Decimal
 from html.parser import HTMLParser
 
+import openpyxl
 import pandas as pd
 import pytest
 from click.testing import CliRunner
@@ -15,10 +17,13 @@ from sqlmodel import Session
 from bidtool import db
 from bidtool.cli import main
 from bidtool.core.access import Role
+from bidtool.core.bid import Bid
 from bidtool.core.money import format_pence, to_pence
 from bidtool.core.summary import ranking_summary
 from bidtool.models import UserRow
+from bidtool.services import EVERYONE
 from bidtool.services.assessment import import_scores, rank_round
+from bidtool.services.bids import create_bid
 from bidtool.services.rounds import NewRound, create_round, get_round, scheme_of
 from tests.samples import TCA_BIDS
 from tests.web.screens import screen
@@ -269,3 +274,13 @@ def test_a_round_without_bids_says_so(demo, session, reader):
     page = reader.get("/rounds/empty/rankings")
     assert page.status_code == 200
     assert "The round has no bids yet." in page.get_data(as_text=True)
+
+
+def test_a_title_that_a_spreadsheet_would_run_is_downloaded_as_text(scored, session, reader):
+    title = '=HYPERLINK("http://example.com/","Open")'
+    create_bid(session, EVERYONE, ROUND, Bid(reference="EQ-01", title=title, lead_organisation="Anytown"))
+    rows = list(csv.DictReader(io.StringIO(reader.get(f"{PAGE}.csv").get_data(as_text=True))))
+    assert next(row["title"] for row in rows if row["reference"] == "EQ-01") == "'" + title
+    sheet = openpyxl.load_workbook(io.BytesIO(reader.get(f"{PAGE}.xlsx").data))["Ranking"]
+    cell = next(row[2] for row in sheet.iter_rows(min_row=2) if row[1].value == "EQ-01")
+    assert (cell.value, cell.data_type) == (title, "s")
