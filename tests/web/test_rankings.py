@@ -16,35 +16,18 @@ from sqlmodel import Session
 
 from bidtool import db
 from bidtool.cli import main
-from bidtool.core.access import Role
 from bidtool.core.bid import Bid
 from bidtool.core.money import format_pence, to_pence
 from bidtool.core.summary import ranking_summary
-from bidtool.models import UserRow
 from bidtool.services import EVERYONE
 from bidtool.services.assessment import import_scores, rank_round
 from bidtool.services.bids import create_bid
 from bidtool.services.rounds import NewRound, create_round, get_round, scheme_of
-from tests.samples import TCA_BIDS
 from tests.web.screens import screen
 
 ROUND = "tca-2013"
 PAGE = f"/rounds/{ROUND}/rankings"
-SCORES = TCA_BIDS[0].parent.parent / "scores.csv"
-ASSESSORS = ["a.khan", "b.jones", "c.obi", "lead"]
 NOT_A_POUND_AMOUNT = "What-if pot must be an amount in pounds, like 1,500 or 1,500.50"
-
-
-@pytest.fixture
-def scored(demo, session, password_hash):
-    """The demo round with the scores of fixtures/tca2013/scores.csv stored for it."""
-    for name in ASSESSORS:
-        role = Role.LEAD_ASSESSOR if name == "lead" else Role.ASSESSOR
-        email = f"{name}@assessors.example.gov.uk"
-        session.add(UserRow(email=email, password_hash=password_hash, role=role.value, organisation="MHCLG"))
-    session.commit()
-    with SCORES.open(newline="") as lines:
-        import_scores(session, None, ROUND, lines)
 
 
 class Table(HTMLParser):
