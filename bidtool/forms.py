@@ -457,3 +457,13 @@ class AssignForm(FlaskForm):
         "Assessors", coerce=int, validators=[DataRequired("Select at least one assessor")]
     )
     submit = SubmitField("Assign", widget=GovSubmitInput())
+
+
+class WhatIfForm(Form):
+    """A pot to redraw a round's funding line with, sent in the address (a GET form, nothing saved)."""
+
+    pot = MoneyField(
+        "What-if pot",
+        blank=None,
+        description="In pounds, for example 2,000,000. The round's own pot does not change.",
+    )

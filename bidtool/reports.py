@@ -364,7 +364,12 @@ def ranking_rows(scheme: Scheme, summary: dict) -> list[dict]:
 
 
 def ranking_csv(scheme: Scheme, summary: dict) -> str:
-    return pd.DataFrame(ranking_rows(scheme, summary)).to_csv(index=False, lineterminator="\n")
+    """The ranking as CSV, with any text a spreadsheet would run as a formula kept as text."""
+    rows = [
+        {key: _csv_escape(value) if isinstance(value, str) else value for key, value in row.items()}
+        for row in ranking_rows(scheme, summary)
+    ]
+    return pd.DataFrame(rows).to_csv(index=False, lineterminator="\n")
 
 
 def ranking_xlsx(scheme: Scheme, summary: dict) -> bytes:

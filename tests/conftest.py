@@ -18,6 +18,7 @@ from bidtool.config import PROJECT_ROOT
 from bidtool.core.access import Role
 from bidtool.models import UserRow
 from bidtool.services.accounts import hasher
+from bidtool.services.assessment import import_scores
 from bidtool.services.demo import load_demo
 
 
@@ -140,3 +141,19 @@ def admin(sign_in):
 def demo(session):
     """The demo round tca-2013 with its 18 bids and the shipped schemes."""
     return load_demo(session, PROJECT_ROOT / "fixtures" / "schemes", PROJECT_ROOT / "fixtures" / "tca2013")
+
+
+DEMO_SCORES = PROJECT_ROOT / "fixtures" / "tca2013" / "scores.csv"
+DEMO_ASSESSORS = ("a.khan", "b.jones", "c.obi", "lead")
+
+
+@pytest.fixture
+def scored(demo, session, password_hash):
+    """The demo round with the scores of fixtures/tca2013/scores.csv stored, and their assessors."""
+    for name in DEMO_ASSESSORS:
+        role = Role.LEAD_ASSESSOR if name == "lead" else Role.ASSESSOR
+        email = f"{name}@assessors.example.gov.uk"
+        session.add(UserRow(email=email, password_hash=password_hash, role=role.value, organisation="MHCLG"))
+    session.commit()
+    with DEMO_SCORES.open(newline="") as lines:
+        import_scores(session, None, "tca-2013", lines)

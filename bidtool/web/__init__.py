@@ -10,7 +10,7 @@ from werkzeug.exceptions import Forbidden, HTTPException, NotFound, RequestEntit
 
 from bidtool.services import NotFound as MissingThing
 from bidtool.services import Refused
-from bidtool.web import admin, assessment, auth, bids, files, filters, rounds, security
+from bidtool.web import admin, assessment, auth, bids, files, filters, rankings, rounds, security
 
 csrf = CSRFProtect()
 # Their macros refer to each other by these package names, so the names prefix their templates.
@@ -40,6 +40,7 @@ def init_app(app: Flask) -> None:
         rounds.blueprint,
         bids.blueprint,
         files.blueprint,
+        rankings.blueprint,
         admin.blueprint,
         assessment.blueprint,
     ):

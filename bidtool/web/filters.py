@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 
 from bidtool.core import summary
-from bidtool.core.money import format_pence, round_pence
+from bidtool.core.money import format_pence, round_pence, to_pence
 from bidtool.core.scoring import show_score
 from bidtool.core.years import year_label
 
@@ -22,6 +22,11 @@ def money(pence: int | Decimal | None) -> str:
     if pence is None:
         return "–"
     return format_pence(round_pence(pence) if isinstance(pence, Decimal) else pence)
+
+
+def pounds(amount: Decimal | None) -> str:
+    """Pounds, as summaries give them, written as `money` writes pence; a dash for nothing."""
+    return money(None if amount is None else to_pence(amount))
 
 
 def factor(value: Decimal) -> str:
@@ -56,6 +61,7 @@ def uk_time(moment: datetime | None) -> str:
 
 def init_app(app: Flask) -> None:
     app.add_template_filter(money)
+    app.add_template_filter(pounds)
     app.add_template_filter(ratio)
     app.add_template_filter(factor)
     app.add_template_filter(percent)

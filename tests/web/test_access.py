@@ -34,6 +34,8 @@ def only(statuses: dict[str, int], others: int = 403) -> dict[str, int]:
 READ_DRAFT = answers(200, other_council=404)
 # Only a council user may change bids, and only their own organisation's.
 WRITE_DRAFT = only({"council": 200, "other_council": 404})
+# Scores and rankings are for the lead assessor and the panel: never councils, nor assessors.
+READ_ASSESSMENTS = only({"lead": 200, "panel": 200})
 
 ROUTES = {
     "rounds.index": ("GET", "/", answers(200)),
@@ -61,6 +63,8 @@ ROUTES = {
     "files.export": ("GET", f"/rounds/{ROUND}/export", answers(200)),
     "files.download": ("GET", f"/rounds/{ROUND}/export.json", answers(200)),
     "files.template": ("GET", "/bids-template.xlsx", answers(200)),
+    "rankings.show": ("GET", f"/rounds/{ROUND}/rankings", READ_ASSESSMENTS),
+    "rankings.download": ("GET", f"/rounds/{ROUND}/rankings.csv?pot=1000", READ_ASSESSMENTS),
     "auth.sign_in": ("GET", "/sign-in", answers(302, anonymous=200)),
     "auth.sign_out": ("POST", "/sign-out", answers(302)),
     "auth.change_password": ("GET", "/account/password", answers(200)),

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from bidtool.web.filters import factor, money, percent, ratio, uk_time
+from bidtool.web.filters import factor, money, percent, pounds, ratio, uk_time
 
 
 @pytest.mark.parametrize(
@@ -160,3 +160,16 @@ def test_the_filters_are_there_for_templates(app):
     )
 
     assert shown == "£1,234.56 – 2.50 25% 0.9000 2014/15 1 July 2026 at 1:00pm"
+
+
+@pytest.mark.parametrize(
+    ("amount", "shown"),
+    [
+        (Decimal("420000.00"), "£420,000"),
+        (Decimal("166900.50"), "£166,900.50"),
+        (Decimal("0.00"), "£0"),
+        (None, "–"),
+    ],
+)
+def test_pounds_from_a_summary_show_as_money_shows_pence(amount, shown):
+    assert pounds(amount) == shown

@@ -1,0 +1,94 @@
+"""A round's ranking: the table with its funding line, a what-if pot, and the ranking as files."""
+
+from __future__ import annotations
+
+import io
+
+from flask import Blueprint, redirect, render_template, request, send_file, url_for
+
+from bidtool import db, reports
+from bidtool.core.access import Action
+from bidtool.core.money import Pence, to_pounds
+from bidtool.core.ranking import Ranking
+from bidtool.core.scheme import Scheme
+from bidtool.core.scoring import CriterionResult, show_score
+from bidtool.core.summary import ranking_summary
+from bidtool.files import plain_number
+from bidtool.forms import WhatIfForm
+from bidtool.services import assessment, rounds
+from bidtool.web.auth import requires
+
+blueprint = Blueprint("rankings", __name__)
+ROUND = "/rounds/<round_ref>"
+MIMETYPES = {"csv": "text/csv", "xlsx": reports.XLSX_TYPE}
+
+
+def _what_if() -> tuple[WhatIfForm, Pence | None]:
+    """The what-if form as the address sends it, and its pot (None: the round's own pot)."""
+    form = WhatIfForm(request.args)
+    return form, form.pot.data if form.validate() else None
+
+
+@blueprint.get(f"{ROUND}/rankings")
+@requires(Action.READ_ASSESSMENTS)
+def show(round_ref: str):
+    round_row = rounds.get_round(db.session(), round_ref)
+    form, pot = _what_if()
+    ranking = assessment.rank_round(db.session(), round_ref, pot)
+    summary = ranking_summary(ranking)
+    scheme = rounds.scheme_of(round_row)
+    return render_template(
+        "rankings/show.html",
+        title=f"Ranking: {round_row.name}",
+        round=round_row,
+        form=form,
+        what_if=pot,
+        criteria=scheme.criteria,
+        summary=summary,
+        rows=_rows(scheme, ranking, summary),
+    )
+
+
+def _rows(scheme: Scheme, ranking: Ranking, summary: dict) -> list[dict]:
+    """The summary's rows with each criterion's score as shown, and where the funding line falls:
+    above the first bid not funded (passing bids further down may still fit in what is left)."""
+    line = next((i for i, row in enumerate(summary["bids"]) if row["funded"] is False), None)
+    return [
+        {
+            **row,
+            "scores": [_score(ranked.bid.criteria[c.id]) for c in scheme.criteria],
+            "line_above": i == line,
+            "below_line": line is not None and i > line,
+        }
+        for i, (ranked, row) in enumerate(zip(ranking.rows, summary["bids"], strict=True))
+    ]
+
+
+def _score(result: CriterionResult) -> dict:
+    return {
+        "text": None if result.score is None else show_score(result.score),
+        "moderated": result.moderated,
+        "divergent": result.divergent,
+    }
+
+
+@blueprint.get(f"{ROUND}/rankings.<any(csv, xlsx):fmt>")
+@requires(Action.READ_ASSESSMENTS)
+def download(round_ref: str, fmt: str):
+    round_row = rounds.get_round(db.session(), round_ref)
+    form, pot = _what_if()
+    if form.errors:
+        # The page says what is wrong with the pot, at the field.
+        return redirect(url_for("rankings.show", round_ref=round_ref, pot=form.pot.raw))
+    scheme = rounds.scheme_of(round_row)
+    summary = ranking_summary(assessment.rank_round(db.session(), round_ref, pot))
+    if fmt == "csv":
+        data = reports.ranking_csv(scheme, summary).encode()
+    else:
+        data = reports.ranking_xlsx(scheme, summary)
+    name = f"{round_row.reference}-ranking"
+    if pot is not None:
+        name += f"-what-if-pot-{plain_number(to_pounds(pot))}"
+    return send_file(
+        io.BytesIO(data), mimetype=MIMETYPES[fmt], as_attachment=True, download_name=f"{name}.{fmt}"
+    )
