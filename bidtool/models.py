@@ -5,6 +5,7 @@
 from datetime import UTC, datetime
 
 from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Text, UniqueConstraint
+from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, Relationship, SQLModel
 
 
@@ -198,8 +199,14 @@ class ScoreRow(SQLModel, table=True):
     score: int | None = None  # None: a draft with a justification but no score chosen yet
     justification: str = Field(sa_column=Column(Text, nullable=False))
     submitted: bool = False
-    version: int = 1  # raised on every change, so that a save from a stale page is refused
+    # Raised by every update; an update of a version someone else has raised in the meantime
+    # updates nothing and fails, so that no save overwrites another, however close together.
+    version: int = 1
     updated_at: datetime = Field(default_factory=utcnow)
+
+    @declared_attr
+    def __mapper_args__(cls) -> dict:
+        return {"version_id_col": cls.__table__.c.version}
 
 
 class HistoryRow(SQLModel, table=True):

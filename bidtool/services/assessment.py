@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
 from bidtool.core.access import Role
@@ -325,6 +327,19 @@ def _refuse_if_stale(
         raise Stale(changes, versions(rows))
 
 
+def _commit_unless_overtaken(
+    session: Session, bid: BidRow, scheme: Scheme, moderated: bool, assessor_id: int, seen: Mapping[str, int]
+) -> None:
+    """Commit a save, unless another save of the same scores got in between the check and now:
+    then nothing is written and the page hears what changed, as from any stale page."""
+    try:
+        session.commit()
+    except (StaleDataError, IntegrityError):
+        session.rollback()
+        _refuse_if_stale(session, bid, scheme, _rows(session, bid, assessor_id, moderated=moderated), seen)
+        raise
+
+
 def _validate(scheme: Scheme, entries: Mapping[str, Entry], *, complete: bool, moderation: bool) -> None:
     """Every score on the scale, every justification readable; on submitting, nothing missing."""
     problems = Problems()
@@ -364,7 +379,6 @@ def _store(
         justification=justification,
     )
     row.score, row.justification, row.assessor_id = entry.score, justification, assessor.id
-    row.version += row.id is not None
     row.updated_at = utcnow()
     session.add(row)
 
@@ -435,7 +449,7 @@ def save_scores(
             old="in progress",
             new="submitted",
         )
-    session.commit()
+    _commit_unless_overtaken(session, bid, scheme, False, assessor_id, seen)
     return progress(scheme, rows)
 
 
@@ -489,7 +503,7 @@ def save_moderation(
         )
         _store(session, bid, actor.id, row, entry, actor)
         row.submitted = True
-    session.commit()
+    _commit_unless_overtaken(session, bid, scheme, True, lead_id, seen)
 
 
 def complete_assessment(session: Session, lead_id: int, round_ref: str, bid_ref: str) -> None:

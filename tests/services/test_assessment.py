@@ -1,8 +1,9 @@
 """Assessment rules: assignment, conflicts, scoring, moderation, completion, stale saves, history."""
 
 import pytest
-from sqlmodel import select
+from sqlmodel import Session, select
 
+from bidtool import db
 from bidtool.core.access import Role
 from bidtool.core.errors import InvalidInput
 from bidtool.models import AssignmentRow, BidRow, HistoryRow, ScoreRow
@@ -262,3 +263,27 @@ def test_every_score_change_is_in_the_history_with_who_when_and_why(session, ass
         ("value_for_money by assessor@tests.bidtool.test", "1", "3", "Read again", assessor),
     ]
     assert all(r.at is not None for r in rows) and len(rows) == 6
+
+
+def test_two_saves_racing_past_the_check_cannot_both_be_written(session, assigned):
+    """The second of two saves that both passed the version check (each had read version 1) is
+    refused by the database update itself, and the first one's scores stay."""
+    assessor, _ = assigned
+    save_scores(
+        session, assessor, ROUND, BID, entries(2, None, None, None, None, why="First"), {}, submit=False
+    )
+    bid = session.exec(select(BidRow).where(BidRow.reference == BID)).one()
+    seen = versions(my_scores(session, bid, assessor))  # this session now holds version 1 in memory
+    with Session(db.engine()) as other:  # another request saves in between
+        save_scores(
+            other, assessor, ROUND, BID, entries(3, None, None, None, None, why="Other"), seen, submit=False
+        )
+    with pytest.raises(Stale) as raised:
+        save_scores(
+            session, assessor, ROUND, BID, entries(4, None, None, None, None, why="Late"), seen, submit=False
+        )
+    assert [(c.score, c.justification) for c in raised.value.changes] == [(3, "Other")]
+    session.expire_all()
+    assert [(r.score, r.justification, r.version) for r in session.exec(select(ScoreRow))] == [
+        (3, "Other", 2)
+    ]
