@@ -463,8 +463,16 @@ class Moderation:
     moderations: dict[str, ScoreRow]
 
 
-def moderation(session: Session, round_ref: str, bid_ref: str) -> Moderation:
+def _moderated_bid(session: Session, lead_id: int, round_ref: str, bid_ref: str) -> BidRow:
+    """A bid the lead assessor may moderate: any bid, unless they have an interest in it."""
     bid = get_bid(session, EVERYONE, round_ref, bid_ref)
+    if lead_id in conflicts(session, bid):
+        raise Refused(f"You have a conflict of interest in {bid.reference}, so you cannot moderate it.")
+    return bid
+
+
+def moderation(session: Session, lead_id: int, round_ref: str, bid_ref: str) -> Moderation:
+    bid = _moderated_bid(session, lead_id, round_ref, bid_ref)
     conflicted = conflicts(session, bid)
     users = {u.id: u for u in session.exec(select(UserRow))}
     query = select(ScoreRow).where(ScoreRow.bid_id == bid.id, ScoreRow.submitted, ~ScoreRow.moderated)
@@ -485,10 +493,8 @@ def save_moderation(
     seen: Mapping[str, int],
 ) -> None:
     """Record the lead assessor's moderated scores, each with its justification."""
-    bid = get_bid(session, EVERYONE, round_ref, bid_ref)
+    bid = _moderated_bid(session, lead_id, round_ref, bid_ref)
     _open_for_assessment(bid)
-    if lead_id in conflicts(session, bid):
-        raise Refused(f"You have a conflict of interest in {bid.reference}, so you cannot moderate it.")
     scheme = scheme_of(bid.round)
     rows = _rows(session, bid, None, moderated=True)
     _refuse_if_stale(session, bid, scheme, rows, seen)
@@ -508,7 +514,7 @@ def save_moderation(
 
 def complete_assessment(session: Session, lead_id: int, round_ref: str, bid_ref: str) -> None:
     """Mark a bid's assessment complete once every criterion has a score; nothing changes after."""
-    bid = get_bid(session, EVERYONE, round_ref, bid_ref)
+    bid = _moderated_bid(session, lead_id, round_ref, bid_ref)
     _open_for_assessment(bid)
     scored = _score(session, bid)
     unscored = [c for c, r in scored.criteria.items() if r.score is None]

@@ -186,7 +186,7 @@ def score(round_ref: str, bid_ref: str):
 @requires(Action.MODERATE)
 def moderate(round_ref: str, bid_ref: str):
     session = db.session()
-    seen = assessment.moderation(session, round_ref, bid_ref)
+    seen = assessment.moderation(session, current_user.id, round_ref, bid_ref)
     scheme = rounds.scheme_of(seen.bid.round)
     form = scoring_form(
         scheme, _current(seen.moderations), assessment.versions(seen.moderations), moderation=True

@@ -200,12 +200,12 @@ def test_moderation_flags_divergence_overrides_the_mean_and_completes(session, a
     assessor, second = assigned
     submit(session, assessor, 1, 3, 2, 2, 2)
     submit(session, second, 3, 3, 2, 2, 2)
-    seen = moderation(session, ROUND, BID)
+    lead = people["lead"]
+    seen = moderation(session, lead, ROUND, BID)
     assert (
         seen.scored.criteria["value_for_money"].divergent and not seen.scored.criteria["innovation"].divergent
     )
     assert [s.score for _, s, counts in seen.scores["value_for_money"] if counts] == [1, 3]
-    lead = people["lead"]
     with pytest.raises(InvalidInput) as raised:
         save_moderation(session, lead, ROUND, BID, {"value_for_money": Entry("value_for_money", 2, "")}, {})
     assert [p.message for p in raised.value.problems] == [
@@ -220,7 +220,7 @@ def test_moderation_flags_divergence_overrides_the_mean_and_completes(session, a
     complete_assessment(session, lead, ROUND, BID)
     with pytest.raises(Refused, match="is complete"):
         save_moderation(
-            session, lead, ROUND, BID, moderate, versions(moderation(session, ROUND, BID).moderations)
+            session, lead, ROUND, BID, moderate, versions(moderation(session, lead, ROUND, BID).moderations)
         )
     events = history(
         session, get_round(session, ROUND), session.exec(select(BidRow).where(BidRow.reference == BID)).one()
@@ -287,3 +287,9 @@ def test_two_saves_racing_past_the_check_cannot_both_be_written(session, assigne
     assert [(r.score, r.justification, r.version) for r in session.exec(select(ScoreRow))] == [
         (3, "Other", 2)
     ]
+
+
+def test_a_lead_assessor_with_an_interest_cannot_open_the_moderation(session, assigned, people):
+    declare_interest(session, people["lead"], ROUND, BID, "I chaired the Babergh board")
+    with pytest.raises(Refused, match="conflict of interest in BMS-01"):
+        moderation(session, people["lead"], ROUND, BID)
