@@ -438,7 +438,7 @@ def seen_versions(form: FlaskForm) -> dict[str, int]:
 
 
 class InterestForm(FlaskForm):
-    bid = SelectField("Bid", widget=GovSelect(), validate_choice=True)
+    bid = SelectField("Bid", widget=GovSelect(), validate_choice=False)  # the page checks the choice
     reason = StringField(
         "Your interest in the bid",
         widget=GovCharacterCount(),

@@ -79,23 +79,24 @@ def interests(round_ref: str):
     declared = assessment.declared_interests(session, current_user.id, round_row)
     taken = {bid.reference for bid, _ in declared}
     form = InterestForm()
+    # The GOV.UK select writes its values in lower case, so bids are chosen by their number.
+    choosable = {
+        str(b.id): b for b in bids.round_bids(session, EVERYONE, round_row) if b.reference not in taken
+    }
     form.bid.choices = [("", "Choose a bid")] + [
-        (b.reference, f"{b.reference}: {b.title} ({b.lead_organisation})")
-        for b in bids.round_bids(session, EVERYONE, round_row)
-        if b.reference not in taken
+        (key, f"{b.reference}: {b.title} ({b.lead_organisation})") for key, b in choosable.items()
     ]
     if form.validate_on_submit():
-        if not form.bid.data:
+        if form.bid.data not in choosable:
             form.bid.errors.append("Choose the bid you have an interest in")
         else:
+            reference = choosable[form.bid.data].reference
             try:
-                assessment.declare_interest(
-                    session, current_user.id, round_ref, form.bid.data, form.reason.data
-                )
+                assessment.declare_interest(session, current_user.id, round_ref, reference, form.reason.data)
             except (Refused, InvalidInput) as error:
                 form.form_errors.append(str(error))
             else:
-                flash(f"Your interest in {form.bid.data} is recorded: you will not assess it", "success")
+                flash(f"Your interest in {reference} is recorded: you will not assess it", "success")
                 return redirect(url_for("assessment.interests", round_ref=round_ref))
     return render_template(
         "assessment/interests.html",

@@ -134,11 +134,15 @@ def test_a_save_from_a_stale_page_shows_what_changed_and_overwrites_nothing(app,
 
 def test_a_declared_interest_takes_the_bid_away_from_the_assessor(app, sign_in, assigned):
     assessor = sign_in("assessor")
-    blank = screen(assessor.post(f"/rounds/{ROUND}/interests", data={"bid": BID, "reason": " "}))
+    page = assessor.get(f"/rounds/{ROUND}/interests").get_data(as_text=True)
+    # The value the page offers for the bid, sent back as a browser sends it.
+    value = re.search(rf'<option value="([^"]*)">{BID}: ', page).group(1)
+    blank = screen(assessor.post(f"/rounds/{ROUND}/interests", data={"bid": value, "reason": " "}))
     assert [text for _, text in blank.summary] == ["Enter your interest in the bid"]
-    response = assessor.post(
-        f"/rounds/{ROUND}/interests", data={"bid": BID, "reason": "I advised the councils"}
-    )
+    unchosen = screen(assessor.post(f"/rounds/{ROUND}/interests", data={"bid": "", "reason": "Something"}))
+    assert [text for _, text in unchosen.summary] == ["Choose the bid you have an interest in"]
+    reason = "I advised the councils"
+    response = assessor.post(f"/rounds/{ROUND}/interests", data={"bid": value, "reason": reason})
     assert response.status_code == 302
     assert "I advised the councils" in assessor.get(f"/rounds/{ROUND}/interests").get_data(as_text=True)
     assert assessor.get(SCORE).status_code == 404
