@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from flask import Flask
 
 from bidtool.core import summary
 from bidtool.core.money import format_pence, round_pence
+from bidtool.core.scoring import show_score
 from bidtool.core.years import year_label
 
 UK = ZoneInfo("Europe/London")
@@ -37,6 +39,11 @@ def percent(value: Decimal | None) -> str:
     return "n/a" if value is None else f"{summary.ratio(value * 100, 0):.0f}%"
 
 
+def score(value: Fraction | None) -> str:
+    """A criterion score as people read it (3, or 2.33 for a mean), or a dash when unscored."""
+    return "–" if value is None else show_score(value)
+
+
 def uk_time(moment: datetime | None) -> str:
     """A moment in UK time, as GOV.UK writes it: 22 November 2026 at 3:04pm."""
     if moment is None:
@@ -53,4 +60,5 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(factor)
     app.add_template_filter(percent)
     app.add_template_filter(uk_time)
+    app.add_template_filter(score)
     app.add_template_filter(year_label, "year")
