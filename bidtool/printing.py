@@ -26,7 +26,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from bidtool import charts
 from bidtool.config import PROJECT_ROOT
-from bidtool.services.bids import SelfCheck
+from bidtool.services.bids import SelfCheck, narrative_questions
 from bidtool.services.sheets import Pack, Sheet, finance_totals
 
 STATIC = PROJECT_ROOT / "static"
@@ -105,6 +105,9 @@ def self_check_pdf(check: SelfCheck, generated: datetime) -> bytes:
             check=check,
             chart=charts.costs_and_savings(check.appraisal),
             totals=finance_totals(check.bid),
+            questions=[(key, name) for key, name, _ in narrative_questions(check.scheme)]
+            if check.scheme
+            else [(key, key.replace("_", " ").capitalize()) for key in sorted(check.bid.narrative)],
         )
     )
 

@@ -9,7 +9,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.exceptions import HTTPException, NotFound, RequestEntityTooLarge
 
 from bidtool.services import NotFound as MissingThing
-from bidtool.web import admin, auth, bids, files, filters, rounds, security
+from bidtool.web import admin, auth, bids, files, filters, prints, rounds, security
 
 csrf = CSRFProtect()
 # Their macros refer to each other by these package names, so the names prefix their templates.
@@ -35,7 +35,7 @@ def init_app(app: Flask) -> None:
     app.add_template_global(error_summary)
     filters.init_app(app)
     auth.init_app(app)
-    for blueprint in (rounds.blueprint, bids.blueprint, files.blueprint, admin.blueprint):
+    for blueprint in (rounds.blueprint, bids.blueprint, files.blueprint, prints.blueprint, admin.blueprint):
         app.register_blueprint(blueprint)
     app.register_error_handler(MissingThing, lambda error: _error_page(NotFound(), str(error)))
     app.register_error_handler(CSRFError, _csrf_error)

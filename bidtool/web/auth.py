@@ -49,6 +49,12 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     app.before_request(_require_sign_in)
     app.register_blueprint(blueprint)
+    app.add_template_global(may)
+
+
+def may(action: str) -> bool:
+    """Whether the signed-in user's role allows an action (for links to pages they may open)."""
+    return current_user.is_authenticated and allowed(current_user.role, Action(action))
 
 
 def _require_sign_in():
