@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -11,7 +13,7 @@ from pathlib import Path
 import click
 from flask import current_app
 
-from bidtool import create_app, db, reports
+from bidtool import create_app, db, printing, reports
 from bidtool.core.access import Action, Role, allowed
 from bidtool.core.appraisal import ILLUSTRATIVE_OPTIMISM_BIAS, Appraisal, CaseAppraisal, Payback, appraise
 from bidtool.core.bid import Bid
@@ -24,8 +26,10 @@ from bidtool.core.scoring import score_bid, suggest_scores
 from bidtool.core.summary import appraisal_summary, findings_summary, ranking_summary
 from bidtool.core.years import year_label
 from bidtool.files import dump_json, load_bid, load_scheme, load_scores, read_bytes, read_text
-from bidtool.services import EVERYONE, Scope, accounts, assessment, rounds, transfer
+from bidtool.models import utcnow
+from bidtool.services import EVERYONE, Scope, accounts, assessment, rounds, sheets, transfer
 from bidtool.services.accounts import NewUser, create_user, generate_password
+from bidtool.services.bids import SelfCheck
 from bidtool.services.demo import add_demo_users, load_demo
 from bidtool.services.rounds import scheme_of
 
@@ -70,17 +74,24 @@ def main() -> None:
     """Appraise, check, score and rank Transformation Challenge Award bids."""
 
 
+@contextlib.contextmanager
+def app_context():
+    """The web application's context: its database, and the templates that PDFs are printed from."""
+    app = create_app()
+    try:
+        with app.app_context():
+            yield
+    finally:
+        app.extensions["bidtool.engine"].dispose()
+
+
 def in_app(command: Callable) -> Callable:
-    """Run a command inside the web application's context, with its database."""
+    """Run a command inside the web application's context."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
-        app = create_app()
-        try:
-            with app.app_context():
-                return command(*args, **kwargs)
-        finally:
-            app.extensions["bidtool.engine"].dispose()
+        with app_context():
+            return command(*args, **kwargs)
 
     return wrapper
 
@@ -159,13 +170,15 @@ def appraise_command(bid_file: Path, scheme_file: Path | None, as_json: bool) ->
 @click.argument("bid_file", type=FileArgument)
 @click.option("--scheme", "scheme_file", type=FileArgument, help="Scheme whose criteria and rules apply.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
+@click.option("--pdf", "pdf_file", type=FileArgument, help="Also write the self-check report to this PDF.")
 @reports_bad_input
-def check_command(bid_file: Path, scheme_file: Path | None, as_json: bool) -> None:
+def check_command(bid_file: Path, scheme_file: Path | None, as_json: bool, pdf_file: Path | None) -> None:
     """Self-check a bid; exit 1 when it has errors (warnings alone pass)."""
     scheme = load_scheme(scheme_file) if scheme_file else None
     bid = load_bid(bid_file)
     findings = check_bid(bid, scheme)
-    suggestions = suggest_scores(scheme, bid, _appraise(bid, scheme)) if scheme else []
+    appraisal = _appraise(bid, scheme)
+    suggestions = suggest_scores(scheme, bid, appraisal) if scheme else []
     if as_json:
         click.echo(
             dump_json(
@@ -192,6 +205,11 @@ def check_command(bid_file: Path, scheme_file: Path | None, as_json: bool) -> No
             name = scheme.criterion(s.criterion).name
             shown = "none" if s.score is None else f"{s.score} ({scheme.scale.labels[s.score]})"
             click.echo(f"Suggested score for {name}: {shown} - {s.basis}. The assessor decides.")
+    if pdf_file is not None:
+        check = SelfCheck(bid, scheme, appraisal, findings, suggestions)
+        with app_context():
+            report = printing.self_check_pdf(check, utcnow())
+        _emit(report, pdf_file)
     if has_errors(findings):
         sys.exit(EXIT_CHECK_ERRORS)
 
@@ -275,14 +293,51 @@ def rank_command(
     _emit(written, output)
 
 
+@main.command("sheet")
+@click.option("--round", "round_ref", required=True, help="The reference of the round.")
+@click.option("--bid", "bid_ref", required=True, help="The reference of the bid.")
+@click.option("-o", "--output", type=FileArgument, required=True, help="The PDF file to write.")
+@in_app
+@reports_bad_input
+def sheet_command(round_ref: str, bid_ref: str, output: Path) -> None:
+    """Print a bid's assessment sheet: its figures, every assessor's scores, its rank, a sign-off block."""
+    found = sheets.bid_sheet(db.session(), EVERYONE, round_ref, bid_ref)
+    _emit(printing.sheet_pdf(found, utcnow()), output)
+
+
+@main.command("pack")
+@click.option("--round", "round_ref", required=True, help="The reference of the round.")
+@click.option("-o", "--output", type=FileArgument, required=True, help="The PDF file to write.")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=len(os.sched_getaffinity(0)),
+    show_default="the number of cores",
+    help="How many processes print the sheets.",
+)
+@click.option(
+    "--tagged",
+    is_flag=True,
+    help="Print in one process as tagged PDF/UA, like the web download (slower; parallel: untagged).",
+)
+@in_app
+@reports_bad_input
+def pack_command(round_ref: str, output: Path, jobs: int, tagged: bool) -> None:
+    """Print a round's panel pack: the ranked summary, the funding line, every bid's sheet in rank order."""
+    found = sheets.round_pack(db.session(), EVERYONE, round_ref)
+    if tagged:
+        click.echo(f"Printing {len(found.sheets)} sheets in one tagged document...", err=True)
+        data = printing.pack_pdf(found, utcnow())
+    else:
+        with click.progressbar(length=len(found.sheets), label="Printing sheets", file=sys.stderr) as bar:
+            data = printing.pack_pdf_parallel(found, utcnow(), jobs, lambda sheet: bar.update(1))
+    _emit(data, output)
+
+
 def _rank_round(round_ref: str, pot: int | None) -> tuple[Scheme, Ranking]:
-    app = create_app()
-    try:
-        with app.app_context():
-            ranking = assessment.rank_round(db.session(), round_ref, pot)
-            return scheme_of(rounds.get_round(db.session(), round_ref)), ranking
-    finally:
-        app.extensions["bidtool.engine"].dispose()
+    with app_context():
+        ranking = assessment.rank_round(db.session(), round_ref, pot)
+        return scheme_of(rounds.get_round(db.session(), round_ref)), ranking
 
 
 def _emit(data: str | bytes, output: Path | None) -> None:

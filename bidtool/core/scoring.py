@@ -87,14 +87,19 @@ def criterion_result(
     return CriterionResult(criterion.id, score, bool(moderated), assessed, spread >= scheme.divergence)
 
 
-def weighted_score(scheme: Scheme, scores: Mapping[str, Fraction | None]) -> Fraction | None:
-    """Return 100 * sum w(s - min)/(max - min) / sum w, or None when any criterion is unscored."""
-    if any(scores.get(c.id) is None for c in scheme.criteria):
+def criterion_points(scheme: Scheme, criterion: Criterion, score: Fraction | None) -> Fraction | None:
+    """Return what one criterion adds to the weighted score: 100 * w(s - min)/(max - min) / sum w."""
+    if score is None:
         return None
     span = scheme.scale.max - scheme.scale.min
     total = sum(Fraction(c.weight) for c in scheme.criteria)
-    points = sum(Fraction(c.weight) * (scores[c.id] - scheme.scale.min) / span for c in scheme.criteria)
-    return 100 * points / total
+    return 100 * Fraction(criterion.weight) * (score - scheme.scale.min) / span / total
+
+
+def weighted_score(scheme: Scheme, scores: Mapping[str, Fraction | None]) -> Fraction | None:
+    """Return 100 * sum w(s - min)/(max - min) / sum w, or None when any criterion is unscored."""
+    points = [criterion_points(scheme, c, scores.get(c.id)) for c in scheme.criteria]
+    return None if None in points else sum(points)
 
 
 def gate_reasons(scheme: Scheme, scores: Mapping[str, Fraction | None], bcr: Decimal | None) -> list[str]:

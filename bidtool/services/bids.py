@@ -194,7 +194,7 @@ class SelfCheck:
     """What a council sees before submitting: the appraisal, the checks and what is missing."""
 
     bid: Bid
-    scheme: Scheme
+    scheme: Scheme | None  # None: a bid file checked without a scheme (`bidtool check`)
     appraisal: Appraisal
     findings: list[Finding]
     suggestions: list[Suggestion]

@@ -10,7 +10,7 @@ from werkzeug.exceptions import Forbidden, HTTPException, NotFound, RequestEntit
 
 from bidtool.services import NotFound as MissingThing
 from bidtool.services import Refused
-from bidtool.web import admin, assessment, auth, bids, files, filters, rankings, rounds, security
+from bidtool.web import admin, assessment, auth, bids, files, filters, prints, rankings, rounds, security
 
 csrf = CSRFProtect()
 # Their macros refer to each other by these package names, so the names prefix their templates.
@@ -41,6 +41,7 @@ def init_app(app: Flask) -> None:
         bids.blueprint,
         files.blueprint,
         rankings.blueprint,
+        prints.blueprint,
         admin.blueprint,
         assessment.blueprint,
     ):

@@ -45,8 +45,8 @@ def percent(value: Decimal | None) -> str:
 
 
 def score(value: Fraction | int | None) -> str:
-    """A score as people read it (3, or 2.33 for a mean), or "Not scored"."""
-    return "Not scored" if value is None else show_score(Fraction(value))
+    """A score as people read it (3, or 2.33 for a mean), or a dash when unscored."""
+    return "–" if value is None else show_score(Fraction(value))
 
 
 def uk_time(moment: datetime | None) -> str:

@@ -55,6 +55,11 @@ ROUTES = {
         f"/rounds/{ROUND}/bids/{DRAFT}/submit",
         only({"council": 302, "other_council": 404}),
     ),
+    # Sheets and packs carry every assessor's scores: the lead assessor and the panel only.
+    "prints.sheet": ("GET", f"/rounds/{ROUND}/bids/{DRAFT}/sheet.pdf", only({"lead": 200, "panel": 200})),
+    "prints.pack": ("GET", f"/rounds/{ROUND}/pack.pdf", only({"lead": 200, "panel": 200})),
+    # The self-check report has no scores: whoever reads the bid may print it.
+    "prints.self_check": ("GET", f"/rounds/{ROUND}/bids/{DRAFT}/self-check.pdf", READ_DRAFT),
     "files.upload": (
         "GET",
         f"/rounds/{ROUND}/upload",

@@ -1,0 +1,89 @@
+"""The panel pack, sheets and self-check reports from the command line, read back with pypdf."""
+
+import json
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+
+from bidtool.core.money import format_pence, to_pence
+from tests.cli.test_round_scores import SCORES
+from tests.cli.test_round_scores import database as database
+from tests.pdfs import bookmarks, is_tagged_pdf_ua, page_texts, reader, squeezed
+from tests.samples import SCHEMES, TCA_BIDS
+
+
+@pytest.fixture
+def scored(run, database):
+    assert run("import-scores", "--round", "tca-2013", SCORES).exit_code == 0
+
+
+def test_the_demo_pack_ranks_as_bidtool_rank_and_shows_the_appraised_npv_and_bcr(run, scored, tmp_path):
+    result = run("pack", "--round", "tca-2013", "-o", tmp_path / "pack.pdf")
+    assert result.exit_code == 0, result.stderr
+    assert "Printing sheets" in result.stderr and f"Wrote {tmp_path / 'pack.pdf'}" in result.stderr
+    data = (tmp_path / "pack.pdf").read_bytes()
+    pages = page_texts(data)
+    ranked = [b["reference"] for b in json.loads(run("rank", "--round", "tca-2013", "--json").stdout)["bids"]]
+
+    summary_page = dict(bookmarks(data))["Ranked summary"]
+    summary = " ".join(pages[summary_page - 1 : bookmarks(data)[3][1] - 1])
+    assert sorted(ranked, key=summary.index) == ranked  # the summary lists the bids in rank order
+    sheets = bookmarks(data)[3:]
+    assert [title.split(" ")[1].rstrip(":") for title, _ in sheets] == ranked
+
+    scheme = SCHEMES / "tca.yaml"
+    for (title, page), end in zip(sheets, [p for _, p in sheets[1:]] + [len(pages) + 1], strict=True):
+        reference = title.split(" ")[1].rstrip(":")
+        path = next(p for p in TCA_BIDS if json.loads(p.read_text())["reference"] == reference)
+        appraised = json.loads(run("appraise", path, "--scheme", scheme, "--json").stdout)
+        sheet = " ".join(pages[page - 1 : end - 1])
+        npv = format_pence(to_pence(Decimal(str(appraised["npv"]))))
+        bcr = (
+            "n/a"
+            if appraised["bcr"] is None
+            else str(Decimal(str(appraised["bcr"])).quantize(Decimal("0.01"), ROUND_HALF_UP))
+        )
+        assert f"Net present value (NPV) {npv}" in sheet, reference
+        assert f"Benefit-cost ratio (BCR) {bcr}" in sheet, reference
+        assert f"{reference}: page" not in sheet  # pages are numbered through the whole pack
+    assert all(f"Page {n} of {len(pages)}" in page for n, page in enumerate(pages, start=1))
+    contents = pages[1]
+    for title, page in sheets[:5]:
+        assert squeezed(f"{title.replace('. ', ' ', 1)} {page}") in squeezed(contents)  # its page
+
+
+def test_a_parallel_pack_keeps_title_language_and_bookmarks_and_does_not_claim_pdf_ua(run, scored, tmp_path):
+    result = run("pack", "--round", "tca-2013", "--jobs", "2", "-o", tmp_path / "pack.pdf")
+    assert result.exit_code == 0, result.stderr
+    data = (tmp_path / "pack.pdf").read_bytes()
+    pdf = reader(data)
+    assert pdf.metadata.title == "Panel pack: Transformation Challenge Award 2013/14"
+    assert pdf.trailer["/Root"]["/Lang"] == "en-GB"
+    assert len(bookmarks(data)) == 3 + 18
+    assert not is_tagged_pdf_ua(data)
+    moderated = " ".join(page_texts(data))
+    assert "Moderated by lead@assessors.example.gov.uk 1 Moderated: both agree" in moderated
+
+
+def test_a_sheet_is_written_for_one_bid_and_an_unknown_bid_is_refused(run, scored, tmp_path):
+    written = run("sheet", "--round", "tca-2013", "--bid", "BMS-01", "-o", tmp_path / "sheet.pdf")
+    assert written.exit_code == 0, written.stderr
+    data = (tmp_path / "sheet.pdf").read_bytes()
+    assert is_tagged_pdf_ua(data)
+    assert "9. BMS-01: Transformational approach" in page_texts(data)[0]
+    missing = run("sheet", "--round", "tca-2013", "--bid", "NOPE-1", "-o", tmp_path / "nope.pdf")
+    assert missing.exit_code == 2
+    assert missing.stderr == "error: There is no bid 'NOPE-1' in round 'tca-2013'.\n"
+    assert not (tmp_path / "nope.pdf").exists()
+
+
+def test_check_writes_the_self_check_report_beside_its_usual_output(run, tmp_path, database):
+    swindon = next(p for p in TCA_BIDS if "swindon" in p.name)
+    result = run("check", swindon, "--scheme", SCHEMES / "tca.yaml", "--pdf", tmp_path / "check.pdf")
+    assert result.exit_code == 1  # the bid has errors, as without --pdf
+    assert "award-costs-mismatch" in result.stdout
+    data = (tmp_path / "check.pdf").read_bytes()
+    whole = " ".join(page_texts(data))
+    assert is_tagged_pdf_ua(data)
+    assert "Self-check: SWI-17: One Swindon" in whole and "2 errors must be put right" in whole
+    assert "Suggested scores" in whole and "Council sign-off" in whole

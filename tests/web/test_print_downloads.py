@@ -1,0 +1,239 @@
+"""Printed sheets, packs and self-check reports, downloaded as each person would, read back with pypdf."""
+
+import re
+import socket
+import sys
+from datetime import UTC, datetime
+
+import pytest
+from sqlmodel import select
+
+from bidtool import printing
+from bidtool.config import PROJECT_ROOT
+from bidtool.core.access import Role
+from bidtool.core.bid import Bid, BidYear
+from bidtool.core.money import format_pence
+from bidtool.models import BidRow, ConflictRow, UserRow
+from bidtool.services import EVERYONE
+from bidtool.services.accounts import NewUser, create_user
+from bidtool.services.assessment import import_scores
+from bidtool.services.bids import create_bid, self_check
+from bidtool.services.sheets import bid_sheet
+from tests.conftest import ORGANISATION, PASSWORD
+from tests.pdfs import bookmarks, is_tagged_pdf_ua, page_texts, reader, squeezed, text
+
+ROUND = "tca-2013"
+ASSESSORS = ["a.khan", "b.jones", "c.obi", "lead"]
+
+
+@pytest.fixture
+def scored(session, demo):
+    """The demo round with the demo scores of three assessors and a lead assessor."""
+    for name in ASSESSORS:
+        role = Role.LEAD_ASSESSOR if name == "lead" else Role.ASSESSOR
+        create_user(session, NewUser(f"{name}@assessors.example.gov.uk", role, "MHCLG"), PASSWORD)
+    with open(PROJECT_ROOT / "fixtures" / "tca2013" / "scores.csv", newline="") as scores:
+        import_scores(session, None, ROUND, scores)
+
+
+def test_a_bids_sheet_shows_its_figures_every_score_and_a_sign_off_block(scored, sign_in):
+    response = sign_in("lead").get(f"/rounds/{ROUND}/bids/SWI-17/sheet.pdf")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    data = response.get_data()
+    pages = page_texts(data)
+    whole = " ".join(pages)
+    assert "2. SWI-17: One Swindon" in whole
+    assert "Lead organisation Swindon Borough Council" in whole
+    assert "Police (force not named) police" in whole
+    assert "Total £330,000 £0 £0 £24,000,000 £31,000,000 £0" in whole  # the finance table's totals
+    assert "Net present value (NPV) £22,006,452.62 £18,656,491.97 £28,527,453.29" in whole
+    assert "Benefit-cost ratio (BCR) 68.38 58.12 88.34" in whole
+    assert "Value for money: weight 30%" in whole
+    assert "b.jones@assessors.example.gov.uk 3 Savings of £7m-£10m" in whole
+    assert "c.obi@assessors.example.gov.uk 2 The ranges are" in whole
+    assert "Weighted score: 71.25 out of 100" in whole
+    assert "award-costs-mismatch" in whole
+    assert "No assessor has an interest in this bid." in whole
+    assert "Lead assessor's name Signature Date" in whole
+    assert re.search(r"Generated \d+ \w+ 20\d\d at \d+:\d\d[ap]m \(UK time\)", pages[0])
+    assert all(f"Page {n} of {len(pages)}" in page for n, page in enumerate(pages, start=1))
+
+
+def test_a_sheet_is_tagged_pdf_ua_titled_in_english_with_a_vector_chart(scored, sign_in):
+    data = sign_in("panel").get(f"/rounds/{ROUND}/bids/SWI-17/sheet.pdf").get_data()
+    pdf = reader(data)
+    assert is_tagged_pdf_ua(data)
+    assert pdf.metadata.title == "Assessment sheet: SWI-17, Transformation Challenge Award 2013/14"
+    assert pdf.trailer["/Root"]["/Lang"] == "en-GB"
+    drawn = [
+        xobject.get_object()["/Subtype"]
+        for page in pdf.pages
+        for xobject in page["/Resources"].get("/XObject", {}).values()
+    ]
+    assert "/Form" in drawn  # the chart, drawn as vectors
+    assert "/Image" not in drawn  # never a picture of one
+    assert "Costs and savings by year" in text(data)
+
+
+def test_scores_of_an_assessor_with_an_interest_are_printed_as_not_counting(scored, session, sign_in):
+    obi = session.exec(select(UserRow).where(UserRow.email == "c.obi@assessors.example.gov.uk")).one()
+    swindon = session.exec(select(BidRow).where(BidRow.reference == "SWI-17")).one()
+    session.add(ConflictRow(bid_id=swindon.id, assessor_id=obi.id, reason="Used to work there"))
+    session.commit()
+    whole = text(sign_in("lead").get(f"/rounds/{ROUND}/bids/SWI-17/sheet.pdf").get_data())
+    assert "c.obi@assessors.example.gov.uk Does not count: Used to work there 2" in whole
+    assert "c.obi@assessors.example.gov.uk: Used to work there. Their scores do not count." in whole
+    # Only b.jones counts now: value for money is his 3, not the mean 2.5 of both.
+    assert "Criterion score: 3 (mean of the assessors' scores) · adds 22.50 to the weighted score" in whole
+    sheet = bid_sheet(session, EVERYONE, ROUND, "SWI-17")
+    value = sheet.criteria[0]
+    assert [(a.assessor, a.conflict) for a in value.scores] == [
+        ("b.jones@assessors.example.gov.uk", None),
+        ("c.obi@assessors.example.gov.uk", "Used to work there"),
+    ]
+    assert value.result.assessor_scores == (3,)
+
+
+def test_the_panel_pack_download_is_tagged_with_a_bookmark_per_bid_in_rank_order(scored, sign_in, session):
+    response = sign_in("panel").get(f"/rounds/{ROUND}/pack.pdf")
+    assert response.status_code == 200
+    data = response.get_data()
+    assert is_tagged_pdf_ua(data)
+    assert reader(data).metadata.title == "Panel pack: Transformation Challenge Award 2013/14"
+    marks = bookmarks(data)
+    assert [title for title, _ in marks[:3]] == [
+        "Panel pack: Transformation Challenge Award 2013/14",
+        "Contents",
+        "Ranked summary",
+    ]
+    from bidtool.services.assessment import rank_round
+
+    ranked = [r.bid.reference for r in rank_round(session, ROUND).rows]
+    assert [title.split(" ")[1].rstrip(":") for title, _ in marks[3:]] == ranked
+    pages = page_texts(data)
+    for title, page in marks[3:]:
+        assert squeezed(title) in squeezed(pages[page - 1])  # each bookmark opens its sheet
+        assert f"{title.split(':')[0].split(' ')[1]}: " in pages[1] + pages[2]  # and the contents list it
+    assert f"Page {len(pages)} of {len(pages)}" in pages[-1]
+
+
+def test_the_sheet_and_pack_are_refused_to_a_council_user_and_an_assessor(scored, sign_in):
+    for who in ("council", "assessor"):
+        assert sign_in(who).get(f"/rounds/{ROUND}/bids/SWI-17/sheet.pdf").status_code == 403
+        assert sign_in(who).get(f"/rounds/{ROUND}/pack.pdf").status_code == 403
+
+
+HOSTILE = (
+    'Our plan. <img src="http://127.0.0.1:{port}/x"> <a href="file:///etc/passwd">passwd</a> '
+    "<script>document.write('scripted')</script> The end."
+)
+
+
+@pytest.fixture
+def listener():
+    """A real socket listening on a free local port: any request to it would be queued there."""
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    server.setblocking(False)
+    yield server
+    server.close()
+
+
+def _connections(server: socket.socket) -> int:
+    count = 0
+    while True:
+        try:
+            connection, _ = server.accept()
+        except BlockingIOError:
+            return count
+        connection.close()
+        count += 1
+
+
+@pytest.fixture
+def opened_files():
+    """The paths this process opens from now on (Python's audit events; a hook cannot be removed,
+    so it only records while the list is being watched)."""
+    seen: list[str] = []
+    watching = [True]
+
+    def hook(event, args):
+        if watching[0] and event == "open" and isinstance(args[0], str | bytes):
+            seen.append(str(args[0]))
+
+    sys.addaudithook(hook)
+    yield seen
+    watching[0] = False
+
+
+def test_nothing_a_council_wrote_is_fetched_or_run_and_it_prints_literally(
+    session, demo, people, sign_in, listener, opened_files
+):
+    port = listener.getsockname()[1]
+    narrative = HOSTILE.format(port=port)
+    create_bid(
+        session,
+        EVERYONE,
+        ROUND,
+        Bid(
+            reference="ANY-01",
+            title=f'Shared office <img src="http://127.0.0.1:{port}/title">',
+            lead_organisation=ORGANISATION,
+            years=(BidYear(2014, award_costs=100_000),),
+            narrative={"summary": narrative},
+        ),
+    )
+    report = sign_in("council").get(f"/rounds/{ROUND}/bids/ANY-01/self-check.pdf").get_data()
+    sheet = sign_in("lead").get(f"/rounds/{ROUND}/bids/ANY-01/sheet.pdf").get_data()
+    for data in (report, sheet):
+        printed = squeezed(text(data))
+        assert squeezed(narrative) in printed
+        assert squeezed(f'Shared office <img src="http://127.0.0.1:{port}/title">') in printed
+    assert _connections(listener) == 0
+    assert not [path for path in opened_files if "passwd" in path]
+
+
+def test_the_renderer_fetches_only_bidtools_own_static_files_even_from_markup(
+    app, listener, opened_files, tmp_path
+):
+    """Even markup that does ask for them (never what users write, which is escaped) fetches nothing."""
+    port = listener.getsockname()[1]
+    secret = tmp_path / "secret.css"
+    secret.write_text("body { color: red }")
+    opened_files.clear()  # writing it was this test, not the renderer
+    html = (
+        f'<html lang="en"><head><title>Probe</title><link rel="stylesheet" href="{secret.as_uri()}">'
+        f'<link rel="stylesheet" href="../../../../../../etc/passwd"></head><body>'
+        f'<img src="http://127.0.0.1:{port}/x" alt="probe"><img src="file:///etc/passwd" alt="passwd">'
+        f'<img src="https://127.0.0.1:{port}/y" alt="tls"><p>Text</p></body></html>'
+    )
+    assert "Text" in text(printing.render(html))
+    assert _connections(listener) == 0
+    assert not [path for path in opened_files if "passwd" in path or "secret" in path]
+    fetcher = printing.StaticOnly()
+    assert fetcher.fetch(printing.PRINT_CSS.as_uri()).read().startswith(b"/* Printed")
+    for refused in (
+        "file:///etc/passwd",
+        (printing.STATIC / ".." / "pyproject.toml").as_uri(),
+        f"http://127.0.0.1:{port}/x",
+        "data:text/html,<script>1</script>",
+    ):
+        with pytest.raises(printing.Refused):
+            fetcher.fetch(refused)
+
+
+def test_the_self_check_report_has_the_appraisal_and_checks_but_no_scores(scored, session, app):
+    from bidtool.services.bids import get_bid
+
+    check = self_check(get_bid(session, EVERYONE, ROUND, "SWI-17"))
+    with app.test_request_context():
+        data = printing.self_check_pdf(check, datetime(2026, 11, 22, 15, 4, tzinfo=UTC))
+    whole = text(data)
+    assert is_tagged_pdf_ua(data)
+    assert "Self-check: SWI-17: One Swindon" in whole
+    assert f"Net present value (NPV) {format_pence(check.appraisal.prudent.npv)}" in whole
+    assert "Generated 22 November 2026 at 3:04pm (UK time)" in whole
+    assert "Council sign-off" in whole
+    assert "assessors.example.gov.uk" not in whole and "Weighted score" not in whole
