@@ -73,7 +73,8 @@ def costs_and_savings(appraisal: Appraisal) -> str | None:
         axes.yaxis.set_major_formatter(FuncFormatter(_pounds))
         axes.axhline(0, color=TEXT, linewidth=0.6)
         axes.legend(frameon=False, loc="upper left", fontsize=7)
-        figure.tight_layout()
+        # Fixed margins that fit the labels: tight_layout would draw the figure twice.
+        figure.subplots_adjust(left=0.1, right=0.99, top=0.97, bottom=0.11)
         return _svg(figure)
 
 

@@ -34,7 +34,6 @@ PRINT_CSS = STATIC / "css" / "print.css"
 # The charts bidtool draws itself arrive as data: URIs of SVG; nothing else that is not a file.
 CHART_PREFIX = "data:image/svg+xml;base64,"
 PDF_VARIANT = "pdf/ua-1"
-SUMMARY_HEADING = "Ranked summary"  # as the pack template heads it
 
 
 class Refused(ValueError):
@@ -116,16 +115,26 @@ def _pack_title(pack: Pack) -> str:
     return f"Panel pack: {pack.round_name}"
 
 
-def _pack_html(pack: Pack, generated: datetime, sheets: bool, pages: dict[str, int] | None = None) -> str:
+# The parts of a pack: the cover and contents, the ranked summary, and the bids' sheets.
+FRONT, SUMMARY, SHEETS = "front", "summary", "sheets"
+WHOLE = frozenset({FRONT, SUMMARY, SHEETS})
+
+
+def _pack_html(
+    pack: Pack, generated: datetime, parts: frozenset[str], pages: dict[str, int] | None = None
+) -> str:
     return render_template(
         "print/pack.html",
         title=_pack_title(pack),
         generated=generated,
-        numbered_later=not sheets,
+        numbered_later=parts != WHOLE,
         pack=pack,
-        chart=charts.score_against_award(pack.ranking),
+        parts=parts,
+        chart=charts.score_against_award(pack.ranking) if SUMMARY in parts else None,
         sheets=[
-            (s, charts.costs_and_savings(s.appraisal), finance_totals(s.bid)) for s in pack.sheets if sheets
+            (s, charts.costs_and_savings(s.appraisal), finance_totals(s.bid))
+            for s in pack.sheets
+            if SHEETS in parts
         ],
         pages=pages,
     )
@@ -133,7 +142,7 @@ def _pack_html(pack: Pack, generated: datetime, sheets: bool, pages: dict[str, i
 
 def pack_pdf(pack: Pack, generated: datetime) -> bytes:
     """The panel pack as one tagged PDF/UA document, rendered in this process."""
-    return render(_pack_html(pack, generated, sheets=True))
+    return render(_pack_html(pack, generated, WHOLE))
 
 
 def pack_pdf_parallel(
@@ -147,26 +156,27 @@ def pack_pdf_parallel(
     global _app
     _app = current_app._get_current_object()
     title = _pack_title(pack)
+    # The contents give page numbers, known only once every part is printed; how many pages the
+    # contents take is found meanwhile, from a print with placeholders of the same width.
+    placeholders = {key: 999 for key in ["summary", *(s.bid.reference for s in pack.sheets)]}
     # fork: the workers start with the templates, fonts and libraries already loaded. It is used
     # from the command line only, never inside a threaded web server.
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        front_length = pool.submit(_print_pack_part, pack, generated, frozenset({FRONT}), placeholders)
+        summary = pool.submit(_print_pack_part, pack, generated, frozenset({SUMMARY}), None)
         pending = {pool.submit(_print_part, s, generated, title): s for s in pack.sheets}
-        # While the sheets print, find how many pages the front matter takes (its page numbers
-        # are placeholders of the same width until the sheets' lengths are known).
-        placeholders = {key: 999 for key in ["summary", *(s.bid.reference for s in pack.sheets)]}
-        front = PdfReader(io.BytesIO(_front(pack, generated, placeholders)))
-        summary = next(item for item in front.outline if item.title == SUMMARY_HEADING)
         for done in as_completed(pending):
             progress(pending[done])
-        parts = [future.result() for future in pending]
-    readers = [PdfReader(io.BytesIO(part)) for part in parts]
-    pages = {"summary": front.get_destination_page_number(summary) + 1}
-    start = len(front.pages) + 1
-    for sheet, reader in zip(pack.sheets, readers, strict=True):
+        readers = [PdfReader(io.BytesIO(future.result())) for future in [summary, *pending]]
+        front_pages = len(PdfReader(io.BytesIO(front_length.result())).pages)
+    pages = {"summary": front_pages + 1}
+    start = front_pages + 1 + len(readers[0].pages)
+    for sheet, reader in zip(pack.sheets, readers[1:], strict=True):
         pages[sheet.bid.reference] = start
         start += len(reader.pages)
+    front = render(_pack_html(pack, generated, frozenset({FRONT}), pages), tagged=False)
     writer = PdfWriter()
-    for reader in [PdfReader(io.BytesIO(_front(pack, generated, pages))), *readers]:
+    for reader in [PdfReader(io.BytesIO(front)), *readers]:
         writer.append(reader, import_outline=True)
     writer.add_metadata({"/Title": title, "/Author": "bidtool"})
     writer._root_object[NameObject("/Lang")] = TextStringObject("en-GB")
@@ -185,14 +195,17 @@ def _print_part(sheet: Sheet, generated: datetime, title: str) -> bytes:
         return render(_sheet_html(sheet, generated, title), tagged=False)
 
 
-def _front(pack: Pack, generated: datetime, pages: dict[str, int]) -> bytes:
-    return render(_pack_html(pack, generated, sheets=False, pages=pages), tagged=False)
+def _print_pack_part(
+    pack: Pack, generated: datetime, parts: frozenset[str], pages: dict[str, int] | None
+) -> bytes:
+    with _app.app_context():
+        return render(_pack_html(pack, generated, parts, pages), tagged=False)
 
 
-# The footer of stamped pages: where print.css puts "Page X of Y" (8pt, right-aligned in the
-# bottom margin of an A4 page), in Helvetica, whose widths (per 1000 of the size) are Arial's
-# and Liberation Sans's.
-FOOTER_RIGHT, FOOTER_BASELINE, FOOTER_SIZE, FOOTER_GREY = 549.9, 26.0, 8, "0.314 0.353 0.373"
+# The footer of stamped pages: where print.css puts "Page X of Y" (8pt, right-aligned, centred in
+# the 15mm bottom margin of an A4 page), in Helvetica, whose widths (per 1000 of the size) are
+# Arial's and Liberation Sans's.
+FOOTER_RIGHT, FOOTER_BASELINE, FOOTER_SIZE, FOOTER_GREY = 549.9, 18.9, 8, "0.314 0.353 0.373"
 HELVETICA_WIDTHS = {"P": 667, " ": 278, "f": 278, **dict.fromkeys("aego0123456789", 556)}
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 from fractions import Fraction
 
 from sqlmodel import Session, select
@@ -61,6 +62,7 @@ class Sheet:
     conflicts: tuple[Conflict, ...]
     ranked: RankedBid
     bids_in_round: int
+    assessed_at: datetime | None  # when the lead assessor marked the assessment complete
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,7 @@ def _sheets(session: Session, round_row: RoundRow, ranking: Ranking, rows: list[
                 ),
                 ranked=result,
                 bids_in_round=len(ranking.rows),
+                assessed_at=row.assessed_at,
             )
         )
     return sheets

@@ -9,31 +9,17 @@ import pytest
 from sqlmodel import select
 
 from bidtool import printing
-from bidtool.config import PROJECT_ROOT
-from bidtool.core.access import Role
 from bidtool.core.bid import Bid, BidYear
 from bidtool.core.money import format_pence
 from bidtool.models import BidRow, ConflictRow, UserRow
 from bidtool.services import EVERYONE
-from bidtool.services.accounts import NewUser, create_user
-from bidtool.services.assessment import import_scores
+from bidtool.services.assessment import complete_assessment
 from bidtool.services.bids import create_bid, self_check
 from bidtool.services.sheets import bid_sheet
-from tests.conftest import ORGANISATION, PASSWORD
+from tests.conftest import ORGANISATION
 from tests.pdfs import bookmarks, is_tagged_pdf_ua, page_texts, reader, squeezed, text
 
 ROUND = "tca-2013"
-ASSESSORS = ["a.khan", "b.jones", "c.obi", "lead"]
-
-
-@pytest.fixture
-def scored(session, demo):
-    """The demo round with the demo scores of three assessors and a lead assessor."""
-    for name in ASSESSORS:
-        role = Role.LEAD_ASSESSOR if name == "lead" else Role.ASSESSOR
-        create_user(session, NewUser(f"{name}@assessors.example.gov.uk", role, "MHCLG"), PASSWORD)
-    with open(PROJECT_ROOT / "fixtures" / "tca2013" / "scores.csv", newline="") as scores:
-        import_scores(session, None, ROUND, scores)
 
 
 def test_a_bids_sheet_shows_its_figures_every_score_and_a_sign_off_block(scored, sign_in):
@@ -55,6 +41,7 @@ def test_a_bids_sheet_shows_its_figures_every_score_and_a_sign_off_block(scored,
     assert "Weighted score: 71.25 out of 100" in whole
     assert "award-costs-mismatch" in whole
     assert "No assessor has an interest in this bid." in whole
+    assert "The assessment is not yet marked complete" in whole
     assert "Lead assessor's name Signature Date" in whole
     assert re.search(r"Generated \d+ \w+ 20\d\d at \d+:\d\d[ap]m \(UK time\)", pages[0])
     assert all(f"Page {n} of {len(pages)}" in page for n, page in enumerate(pages, start=1))
@@ -237,3 +224,12 @@ def test_the_self_check_report_has_the_appraisal_and_checks_but_no_scores(scored
     assert "Generated 22 November 2026 at 3:04pm (UK time)" in whole
     assert "Council sign-off" in whole
     assert "assessors.example.gov.uk" not in whole and "Weighted score" not in whole
+
+
+def test_a_sheet_says_when_the_lead_marked_the_assessment_complete(scored, session, sign_in, people):
+    complete_assessment(session, people["lead"], ROUND, "SWI-17")
+    whole = text(sign_in("panel").get(f"/rounds/{ROUND}/bids/SWI-17/sheet.pdf").get_data())
+    assert re.search(
+        r"The lead assessor marked this assessment complete on \d+ \w+ 20\d\d at \d+:\d\d[ap]m \(UK time\)",
+        whole,
+    )
