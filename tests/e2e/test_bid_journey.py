@@ -57,6 +57,8 @@ def test_a_council_writes_checks_and_submits_a_bid(page, console, demo, session,
     expect(page.get_by_text("3 financial years")).to_be_visible()
 
     page.get_by_role("link", name="Narrative").click()
+    # The answers are collected only once the narrative page is there (a summary and five criteria).
+    expect(page.locator("textarea")).to_have_count(6)
     for box in page.locator("textarea").all():
         box.fill("We will merge the two back offices and share one system.")
     page.get_by_role("button", name="Save and continue").click()
