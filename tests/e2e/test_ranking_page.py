@@ -1,6 +1,7 @@
 """A panel member in the browser finds the ranking from the round, reads it and tries another pot."""
 
 import re
+from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -44,4 +45,17 @@ def test_the_panel_reads_the_ranking_and_redraws_the_funding_line_at_another_pot
     page.get_by_role("link", name="Show the ranking at the round's pot of £6,900,000").click()
     expect(page.get_by_test_id("what-if")).to_have_count(0)
     assert funding_line_above(page) == "COR-06"
+    assert csp_violations(console) == []
+
+
+def test_the_panel_pack_says_it_is_printing_then_downloads(page, console, scored, people):
+    page.goto("/rounds/tca-2013/rankings")
+    sign_in_in_browser(page, email_of("panel"), PASSWORD)
+    link = page.get_by_role("link", name="Panel pack: the ranking and every bid's assessment sheet (PDF)")
+    with page.expect_download(timeout=60_000) as download:
+        link.click()
+        expect(page.get_by_role("status")).to_contain_text("Printing the panel pack")
+    assert download.value.suggested_filename == "tca-2013-panel-pack.pdf"
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF-")
+    expect(page.get_by_role("status")).to_contain_text("The panel pack is printed")
     assert csp_violations(console) == []
