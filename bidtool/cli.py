@@ -30,7 +30,7 @@ from bidtool.models import utcnow
 from bidtool.services import EVERYONE, Scope, accounts, assessment, rounds, sheets, transfer
 from bidtool.services.accounts import NewUser, create_user, generate_password
 from bidtool.services.bids import SelfCheck
-from bidtool.services.demo import add_demo_users, load_demo
+from bidtool.services.demo import add_demo_users, load_demo, load_demo_scores
 from bidtool.services.rounds import scheme_of
 
 EXIT_BAD_INPUT = 2
@@ -119,6 +119,9 @@ def demo_command() -> None:
     )
     click.echo(f"Demo loaded: added {', '.join(added)}." if added else "The demo round is already loaded.")
     users = add_demo_users(db.session(), current_app.config["SECRET_KEY"])
+    scores = load_demo_scores(db.session(), Path(current_app.config["DEMO_DIR"]))
+    if scores:
+        click.echo(f"Demo scores loaded: {scores} scores, so that the round has a ranking.")
     click.echo("\nDemo sign-ins, FOR LOCAL USE ONLY (the passwords come from this machine's instance/ key):")
     width = max(len(user.email) for user, _ in users)
     for user, password in users:

@@ -11,9 +11,10 @@ from sqlmodel import Session, select
 
 from bidtool.core.access import Role
 from bidtool.files import load_bid
-from bidtool.models import BidRow, RoundRow, UserRow
+from bidtool.models import BidRow, RoundRow, ScoreRow, UserRow
 from bidtool.services import bids, schemes
 from bidtool.services.accounts import NewUser, create_user
+from bidtool.services.assessment import import_scores
 from bidtool.services.rounds import NewRound, create_round
 
 DEMO_ROUND = NewRound(
@@ -59,6 +60,20 @@ DEMO_USERS = (
     NewUser("panel@demo.bidtool.test", Role.PANEL),
     NewUser("swindon@demo.bidtool.test", Role.COUNCIL, "Swindon Borough Council"),
     NewUser("cheshire@demo.bidtool.test", Role.COUNCIL, "Cheshire West and Chester Council"),
+    # Who scored the demo round in fixtures/tca2013/scores.csv: three assessors and the lead.
+    *(
+        NewUser(
+            f"{name}@assessors.example.gov.uk",
+            Role.ASSESSOR,
+            "Ministry of Housing, Communities and Local Government",
+        )
+        for name in ("a.khan", "b.jones", "c.obi")
+    ),
+    NewUser(
+        "lead@assessors.example.gov.uk",
+        Role.LEAD_ASSESSOR,
+        "Ministry of Housing, Communities and Local Government",
+    ),
 )
 
 
@@ -75,3 +90,14 @@ def add_demo_users(session: Session, secret: str) -> list[tuple[NewUser, str]]:
         if user.email not in present:
             create_user(session, user, demo_password(secret, user.email))
     return [(user, demo_password(secret, user.email)) for user in DEMO_USERS]
+
+
+def load_demo_scores(session: Session, demo_dir: Path) -> int:
+    """Store the demo round's scores (scores.csv beside its bids) once, so that it has a ranking;
+    the demo users must exist. Returns how many scores were stored (0 when it had some already)."""
+    round_row = session.exec(select(RoundRow).where(RoundRow.reference == DEMO_ROUND.reference)).one()
+    scored = session.exec(select(ScoreRow).join(BidRow).where(BidRow.round_id == round_row.id)).first()
+    if scored is not None:
+        return 0
+    with (demo_dir / "scores.csv").open(newline="") as lines:
+        return import_scores(session, None, DEMO_ROUND.reference, lines)

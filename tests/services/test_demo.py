@@ -6,7 +6,7 @@ from sqlmodel import Session, select
 
 from bidtool import cli, create_app, db
 from bidtool.config import PROJECT_ROOT
-from bidtool.models import BidRow, RoundRow, SchemeRow
+from bidtool.models import BidRow, RoundRow, SchemeRow, ScoreRow
 from bidtool.services.bids import to_core
 from bidtool.services.demo import load_demo
 
@@ -30,6 +30,10 @@ def snapshot() -> dict:
                 b.reference: (to_core(b), b.status, b.created_at, b.updated_at, b.submitted_at)
                 for b in fresh.exec(select(BidRow)).all()
             },
+            "scores": sorted(
+                (s.bid_id, s.criterion, s.assessor_id, s.score, s.version)
+                for s in fresh.exec(select(ScoreRow))
+            ),
         }
 
 
@@ -111,8 +115,10 @@ def test_the_demo_command_loads_the_round_and_running_it_again_changes_nothing(
     assert first.output.startswith("Demo loaded: added scheme fire-transformation-2015, ")
     assert "round tca-2013, " in first.output
     assert all(f"bid {reference}" in first.output for reference in DEMO_REFERENCES)
+    assert "Demo scores loaded: 185 scores" in first.output and len(loaded["scores"]) == 185
     assert second.exit_code == 0
     assert second.output.startswith("The demo round is already loaded.\n")
+    assert "Demo scores loaded" not in second.output
     assert "Demo sign-ins, FOR LOCAL USE ONLY" in second.output
     with app.app_context():
         assert snapshot() == loaded
