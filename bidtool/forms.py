@@ -416,7 +416,8 @@ def scoring_form(
             validators=[
                 Length(
                     max=MAX_JUSTIFICATION,
-                    message=f"The justification must be {MAX_JUSTIFICATION:,} characters or fewer",
+                    message=f"The justification for {c.name} must be {MAX_JUSTIFICATION:,} characters "
+                    "or fewer",
                 )
             ],
             default=why,

@@ -22,6 +22,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_NARRATIVE = 20_000
 
 
+def has_control_characters(text: str) -> bool:
+    """Whether text holds a control character other than tab and line breaks."""
+    return _CONTROL.search(text) is not None
+
+
 def join(path: str, key: str | int) -> str:
     """Extend a field path: join("years[2]", "savings") -> "years[2].savings"."""
     if isinstance(key, int):
@@ -58,7 +63,7 @@ class Reader:
             return ""
         if len(value) > limit:
             self.problems.add(path, f"is {len(value):,} characters long; the most allowed is {limit:,}")
-        if _CONTROL.search(value):
+        if has_control_characters(value):
             self.problems.add(path, "contains a control character; remove it")
         return value.replace("\r\n", "\n").strip()
 

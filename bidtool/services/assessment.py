@@ -19,7 +19,7 @@ from bidtool.core.access import Role
 from bidtool.core.appraisal import appraise
 from bidtool.core.bid import BidStatus
 from bidtool.core.errors import InvalidInput, Problem, Problems
-from bidtool.core.fields import Reader
+from bidtool.core.fields import Reader, has_control_characters
 from bidtool.core.ranking import Ranking, rank_bids
 from bidtool.core.scheme import Scheme
 from bidtool.core.scorefile import MAX_JUSTIFICATION, parse_scores
@@ -343,14 +343,19 @@ def _commit_unless_overtaken(
 def _validate(scheme: Scheme, entries: Mapping[str, Entry], *, complete: bool, moderation: bool) -> None:
     """Every score on the scale, every justification readable; on submitting, nothing missing."""
     problems = Problems()
-    reader = Reader(problems)
     for c in scheme.criteria:
         entry = entries.get(c.id, Entry(c.id, None, ""))
         if entry.score is not None and entry.score not in scheme.scale.points:
             problems.add(f"{c.id}-score", f"Choose a score for {c.name} from the scale")
         elif entry.score is None and (complete or (moderation and entry.justification.strip())):
             problems.add(f"{c.id}-score", f"Choose a {'moderated ' if moderation else ''}score for {c.name}")
-        reader.text(entry.justification, f"{c.id}-justification", required=False, limit=MAX_JUSTIFICATION)
+        why = f"{c.id}-justification"
+        if len(entry.justification) > MAX_JUSTIFICATION:
+            problems.add(
+                why, f"The justification for {c.name} must be {MAX_JUSTIFICATION:,} characters or fewer"
+            )
+        elif has_control_characters(entry.justification):
+            problems.add(why, f"The justification for {c.name} contains a control character: remove it")
         if not entry.justification.strip() and (complete or (moderation and entry.score is not None)):
             problems.add(f"{c.id}-justification", f"Enter a justification of the score for {c.name}")
     problems.raise_if_any()

@@ -109,6 +109,26 @@ def test_an_assessor_saves_a_draft_then_submits(app, sign_in, assigned):
     assert "You have submitted your assessment" in after and 'name="value_for_money-score"' not in after
 
 
+def test_a_justification_too_long_or_with_a_control_character_is_refused_at_its_field(app, sign_in, assigned):
+    assessor = sign_in("assessor")
+    html = assessor.get(SCORE).get_data(as_text=True)
+    refusals = []
+    for criterion, text in (("value_for_money", "x" * 10_001), ("innovation", "Ring the bell\x07")):
+        data = scores_form(html, 3, 2, None, None, None, save="y") | {f"{criterion}-justification": text}
+        refusals += screen(assessor.post(SCORE, data=data)).summary
+    assert refusals == [
+        (
+            "#value_for_money-justification",
+            "The justification for Value for money must be 10,000 characters or fewer",
+        ),
+        (
+            "#innovation-justification",
+            "The justification for Innovation contains a control character: remove it",
+        ),
+    ]
+    assert stored_scores(app) == []
+
+
 def test_a_save_from_a_stale_page_shows_what_changed_and_overwrites_nothing(app, sign_in, assigned):
     first, second = sign_in("assessor"), sign_in("assessor")
     old_page = second.get(SCORE).get_data(as_text=True)
