@@ -20,6 +20,7 @@ def init_app(app: Flask, overrides: dict | None) -> None:
         DATABASE_URL=f"sqlite:///{instance / 'bidtool.sqlite'}",
         SCHEMES_DIR=str(PROJECT_ROOT / "fixtures" / "schemes"),
         DEMO_DIR=str(PROJECT_ROOT / "fixtures" / "tca2013"),
+        PRINTS_DIR=str(instance / "prints"),  # panel packs printed for the web, kept for a day
         MAX_CONTENT_LENGTH=20 * 1024 * 1024,
         WTF_CSRF_TIME_LIMIT=None,
         SESSION_COOKIE_HTTPONLY=True,

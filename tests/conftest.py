@@ -33,9 +33,15 @@ def database_url(tmp_path_factory) -> str:
 
 
 @pytest.fixture
-def app_config(database_url) -> dict:
+def app_config(database_url, tmp_path) -> dict:
     """Configuration of the test application; CSRF is checked only where a test asks for it."""
-    return {"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "tests", "WTF_CSRF_ENABLED": False}
+    return {
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "tests",
+        "WTF_CSRF_ENABLED": False,
+        "PRINTS_DIR": str(tmp_path / "prints"),
+    }
 
 
 class RequestClient(FlaskClient):

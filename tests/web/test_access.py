@@ -16,6 +16,7 @@ DRAFT = "ANY-01"  # a draft of ORGANISATION's, assigned to the assessor
 WHO = ("anonymous", *PEOPLE)
 SIGNED_IN = tuple(PEOPLE)
 WRITERS = ("council", "other_council")
+NO_JOB = "0123456789abcdef"  # no panel pack is printing under this name
 
 
 def answers(default: int, anonymous: int = 302, **exceptions: int) -> dict[str, int]:
@@ -57,7 +58,14 @@ ROUTES = {
     ),
     # Sheets and packs carry every assessor's scores: the lead assessor and the panel only.
     "prints.sheet": ("GET", f"/rounds/{ROUND}/bids/{DRAFT}/sheet.pdf", only({"lead": 200, "panel": 200})),
-    "prints.pack": ("GET", f"/rounds/{ROUND}/pack.pdf", only({"lead": 200, "panel": 200})),
+    # The panel pack: printing one is tested in test_print_downloads; here nothing is printed.
+    "prints.pack": ("POST", "/rounds/no-such-round/pack", only({"lead": 404, "panel": 404})),
+    "prints.pack_job": ("GET", f"/rounds/{ROUND}/pack/0123456789abcdef", only({"lead": 404, "panel": 404})),
+    "prints.pack_file": (
+        "GET",
+        f"/rounds/{ROUND}/pack/0123456789abcdef.pdf",
+        only({"lead": 404, "panel": 404}),
+    ),
     # The self-check report has no scores: whoever reads the bid may print it.
     "prints.self_check": ("GET", f"/rounds/{ROUND}/bids/{DRAFT}/self-check.pdf", READ_DRAFT),
     "files.upload": (

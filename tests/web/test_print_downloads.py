@@ -1,9 +1,12 @@
 """Printed sheets, packs and self-check reports, downloaded as each person would, read back with pypdf."""
 
+import json
 import re
 import socket
 import sys
-from datetime import UTC, datetime
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlmodel import select
@@ -13,7 +16,7 @@ from bidtool.core.bid import Bid, BidYear
 from bidtool.core.money import format_pence
 from bidtool.models import BidRow, ConflictRow, UserRow
 from bidtool.services import EVERYONE
-from bidtool.services.assessment import complete_assessment
+from bidtool.services.assessment import complete_assessment, rank_round
 from bidtool.services.bids import create_bid, self_check
 from bidtool.services.sheets import bid_sheet
 from tests.conftest import ORGANISATION
@@ -82,10 +85,25 @@ def test_scores_of_an_assessor_with_an_interest_are_printed_as_not_counting(scor
     assert value.result.assessor_scores == (3,)
 
 
-def test_the_panel_pack_download_is_tagged_with_a_bookmark_per_bid_in_rank_order(scored, sign_in, session):
-    response = sign_in("panel").get(f"/rounds/{ROUND}/pack.pdf")
-    assert response.status_code == 200
-    data = response.get_data()
+def printed_pack(client) -> tuple[str, bytes]:
+    """Print the round's panel pack as a browser does: start it, follow its page until it is ready
+    (the page refreshes itself), download it. Returns the page's address and the PDF."""
+    started = client.post(f"/rounds/{ROUND}/pack")
+    assert started.status_code == 302
+    job_page = started.headers["Location"]
+    for _ in range(240):
+        page = client.get(job_page).get_data(as_text=True)
+        if "The panel pack is ready" in page:
+            break
+        assert "Printing the panel pack" in page and 'http-equiv="refresh"' in page
+        time.sleep(0.5)
+    download = client.get(f"{job_page}.pdf")
+    assert download.headers["Content-Disposition"] == f"attachment; filename={ROUND}-panel-pack.pdf"
+    return job_page, download.get_data()
+
+
+def test_the_panel_pack_is_tagged_with_a_bookmark_per_bid_in_rank_order(scored, sign_in, session):
+    _, data = printed_pack(sign_in("panel"))
     assert is_tagged_pdf_ua(data)
     assert reader(data).metadata.title == "Panel pack: Transformation Challenge Award 2013/14"
     marks = bookmarks(data)
@@ -94,8 +112,6 @@ def test_the_panel_pack_download_is_tagged_with_a_bookmark_per_bid_in_rank_order
         "Contents",
         "Ranked summary",
     ]
-    from bidtool.services.assessment import rank_round
-
     ranked = [r.bid.reference for r in rank_round(session, ROUND).rows]
     assert [title.split(" ")[1].rstrip(":") for title, _ in marks[3:]] == ranked
     pages = page_texts(data)
@@ -105,10 +121,30 @@ def test_the_panel_pack_download_is_tagged_with_a_bookmark_per_bid_in_rank_order
     assert f"Page {len(pages)} of {len(pages)}" in pages[-1]
 
 
+def test_a_pack_still_printing_says_so_and_one_interrupted_says_it_failed(scored, sign_in, app):
+    folder = Path(app.config["PRINTS_DIR"])
+    folder.mkdir(parents=True)
+    lead = sign_in("lead")
+    for job, minutes_ago, expected in (
+        ("0" * 16, 1, "Printing the panel pack"),
+        ("1" * 16, 20, "could not be printed"),
+    ):
+        started = (datetime.now(UTC) - timedelta(minutes=minutes_ago)).isoformat()
+        (folder / f"{job}.json").write_text(
+            json.dumps({"round": ROUND, "started": started, "status": "printing"})
+        )
+        page = lead.get(f"/rounds/{ROUND}/pack/{job}").get_data(as_text=True)
+        assert expected in page
+        assert lead.get(f"/rounds/{ROUND}/pack/{job}.pdf").status_code == 404  # nothing to download yet
+    assert "Started 60 seconds ago" in lead.get(f"/rounds/{ROUND}/pack/{'0' * 16}").get_data(as_text=True)
+    assert lead.get(f"/rounds/other-round/pack/{'0' * 16}").status_code == 404  # a job of another round
+    assert lead.get(f"/rounds/{ROUND}/pack/..%2Fsecret_key").status_code == 404
+
+
 def test_the_sheet_and_pack_are_refused_to_a_council_user_and_an_assessor(scored, sign_in):
     for who in ("council", "assessor"):
         assert sign_in(who).get(f"/rounds/{ROUND}/bids/SWI-17/sheet.pdf").status_code == 403
-        assert sign_in(who).get(f"/rounds/{ROUND}/pack.pdf").status_code == 403
+        assert sign_in(who).post(f"/rounds/{ROUND}/pack").status_code == 403
 
 
 HOSTILE = (
