@@ -6,7 +6,7 @@ from a page that is out of date is refused (ScoreRow.version) rather than overwr
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -136,12 +136,13 @@ def declare_interest(session: Session, actor_id: int, round_ref: str, bid_ref: s
     if actor_id in conflicts(session, bid):
         raise Refused(f"You have already got a conflict of interest recorded for {bid.reference}.")
     session.add(ConflictRow(bid_id=bid.id, assessor_id=actor_id, reason=reason))
+    email = _user(session, actor_id).email
     _history(
         session,
         bid,
         actor_id,
         Kind.CONFLICT,
-        _user(session, actor_id).email,
+        email,
         new="declared",
         justification=reason,
     )
@@ -153,7 +154,7 @@ def declare_interest(session: Session, actor_id: int, round_ref: str, bid_ref: s
             bid,
             actor_id,
             Kind.ASSIGNMENT,
-            _user(session, actor_id).email,
+            email,
             old="assigned",
             new="removed",
             justification="Conflict of interest declared",
@@ -317,9 +318,8 @@ def versions(rows: Mapping[str, ScoreRow]) -> dict[str, int]:
 def _refuse_if_stale(
     session: Session, bid: BidRow, scheme: Scheme, rows: Mapping[str, ScoreRow], seen: Mapping[str, int]
 ) -> None:
-    users = {u.id: u.email for u in session.exec(select(UserRow))}
     changes = [
-        Change(c.name, row.score, row.justification, users.get(row.assessor_id, ""), row.updated_at)
+        Change(c.name, row.score, row.justification, _user(session, row.assessor_id).email, row.updated_at)
         for c in scheme.criteria
         if (row := rows.get(c.id)) is not None and row.version != seen.get(c.id, 0)
     ]
@@ -357,7 +357,7 @@ def _validate(scheme: Scheme, entries: Mapping[str, Entry], *, complete: bool, m
         elif has_control_characters(entry.justification):
             problems.add(why, f"The justification for {c.name} contains a control character: remove it")
         if not entry.justification.strip() and (complete or (moderation and entry.score is not None)):
-            problems.add(f"{c.id}-justification", f"Enter a justification of the score for {c.name}")
+            problems.add(why, f"Enter a justification of the score for {c.name}")
     problems.raise_if_any()
 
 
@@ -531,14 +531,20 @@ def complete_assessment(session: Session, lead_id: int, round_ref: str, bid_ref:
 
 
 def _score(session: Session, bid: BidRow) -> ScoredBid:
-    """The bid's result against its scheme from the submitted scores that count."""
-    scheme = scheme_of(bid.round)
-    core = to_core(bid)
+    return _scored(session, bid.round, [bid])[0]
+
+
+def _scored(session: Session, round_row: RoundRow, rows: Sequence[BidRow]) -> list[ScoredBid]:
+    """Bids' results against the round's scheme from the submitted scores that count."""
+    scheme = scheme_of(round_row)
+    scores = round_scores(session, round_row, rows)
     emails = {u.id: u.email for u in session.exec(select(UserRow))}
-    conflicted = frozenset(emails[a] for a in conflicts(session, bid))
-    return score_bid(
-        scheme, core, appraise(core, scheme.optimism_bias), round_scores(session, bid.round, bid), conflicted
-    )
+    scored = []
+    for row in rows:
+        core = to_core(row)
+        conflicted = frozenset(emails[a] for a in conflicts(session, row))
+        scored.append(score_bid(scheme, core, appraise(core, scheme.optimism_bias), scores, conflicted))
+    return scored
 
 
 # The history
@@ -609,22 +615,21 @@ def import_scores(session: Session, actor_id: int | None, round_ref: str, lines)
         )
         _store(session, bid, actor_id, row, Entry(score.criterion, score.score, score.justification), user)
         row.submitted = True
-        session.add(row)
         session.flush()
     session.commit()
     return len(scores)
 
 
-def round_scores(session: Session, round_row: RoundRow, bid: BidRow | None = None) -> list[Score]:
-    """Every submitted score of the round's bids (or one bid), as the core knows scores."""
+def round_scores(session: Session, round_row: RoundRow, bids: Sequence[BidRow] | None = None) -> list[Score]:
+    """Every submitted score of the round's bids (or of these bids), as the core knows scores."""
     query = (
         select(ScoreRow, BidRow.reference, UserRow.email)
         .join(BidRow, BidRow.id == ScoreRow.bid_id)
         .join(UserRow, UserRow.id == ScoreRow.assessor_id)
         .where(BidRow.round_id == round_row.id, ScoreRow.submitted)
     )
-    if bid is not None:
-        query = query.where(ScoreRow.bid_id == bid.id)
+    if bids is not None:
+        query = query.where(ScoreRow.bid_id.in_([b.id for b in bids]))
     return [
         Score(ref, s.criterion, email, s.score, s.justification, s.moderated)
         for s, ref, email in session.exec(query)
@@ -634,9 +639,5 @@ def round_scores(session: Session, round_row: RoundRow, bid: BidRow | None = Non
 def rank_round(session: Session, round_ref: str, pot: int | None = None) -> Ranking:
     """Rank the round's bids on their submitted scores; conflicted assessors' scores do not count."""
     round_row = get_round(session, round_ref)
-    scheme = scheme_of(round_row)
-    return rank_bids(
-        scheme,
-        [_score(session, b) for b in round_bids(session, EVERYONE, round_row)],
-        round_row.pot_pence if pot is None else pot,
-    )
+    scored = _scored(session, round_row, round_bids(session, EVERYONE, round_row))
+    return rank_bids(scheme_of(round_row), scored, round_row.pot_pence if pot is None else pot)
