@@ -64,7 +64,7 @@ def scope() -> Scope:
     return current_user.scope
 
 
-def can(action: str) -> bool:
+def can(action: Action | str) -> bool:
     """Whether the signed-in user may take an action (templates ask this to show links)."""
     return current_user.is_authenticated and allowed(current_user.role, Action(action))
 

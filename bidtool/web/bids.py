@@ -9,7 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from bidtool import db
-from bidtool.core.access import Action, allowed
+from bidtool.core.access import Action
 from bidtool.core.bid import MONEY_FIELDS, Bid, BidYear, Partner, PartnerType, figure_total, repeat_savings
 from bidtool.core.errors import BidToolError
 from bidtool.core.fields import MAX_NARRATIVE
@@ -17,7 +17,7 @@ from bidtool.core.years import financial_year_of
 from bidtool.forms import AboutForm, FinanceForm, PartnersForm, drop_removed, narrative_form
 from bidtool.services import OtherOrganisation, Refused, assessment, bids, rounds
 from bidtool.services.bids import narrative_questions
-from bidtool.web.auth import requires, scope
+from bidtool.web.auth import can, requires, scope
 
 blueprint = Blueprint("bids", __name__, url_prefix="/rounds/<round_ref>/bids")
 
@@ -28,7 +28,7 @@ def _bid(round_ref: str, bid_ref: str):
 
 def _can_edit(row) -> bool:
     """Whether the signed-in user may change this bid now (a council user's open draft)."""
-    return allowed(current_user.role, Action.WRITE_BIDS) and bids.editable(row)
+    return can(Action.WRITE_BIDS) and bids.editable(row)
 
 
 def _locked(row) -> bool:
@@ -106,11 +106,9 @@ def show(round_ref: str, bid_ref: str):
         errors=check.errors,
         editable=_can_edit(row),
         why_locked=bids.why_locked(row),
-        can_score=allowed(current_user.role, Action.SCORE_BIDS),
-        can_moderate=allowed(current_user.role, Action.MODERATE),
-        events=assessment.history(db.session(), row.round, row)
-        if allowed(current_user.role, Action.READ_ASSESSMENTS)
-        else None,
+        can_score=can(Action.SCORE_BIDS),
+        can_moderate=can(Action.MODERATE),
+        events=assessment.history(db.session(), row.round, row) if can(Action.READ_ASSESSMENTS) else None,
     )
 
 

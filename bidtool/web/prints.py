@@ -90,17 +90,16 @@ def pack(round_ref: str):
     folder = _folder()
     _tidy(folder)
     job = secrets.token_hex(8)
-    _save_state(
-        folder, job, {"round": round_row.reference, "started": utcnow().isoformat(), "status": "printing"}
-    )
+    state = {"round": round_row.reference, "started": utcnow().isoformat(), "status": "printing"}
+    _save_state(folder, job, state)
     app = current_app._get_current_object()
-    threading.Thread(target=_print_pack, args=(app, scope(), folder, job, round_ref), daemon=True).start()
+    threading.Thread(target=_print_pack, args=(app, scope(), folder, job, state), daemon=True).start()
     return redirect(url_for("prints.pack_job", round_ref=round_ref, job=job))
 
 
-def _print_pack(app: Flask, who: Scope, folder: Path, job: str, round_ref: str) -> None:
+def _print_pack(app: Flask, who: Scope, folder: Path, job: str, state: dict) -> None:
+    round_ref = state["round"]
     with app.app_context():
-        state = json.loads((folder / f"{job}.json").read_text())
         started = time.monotonic()
         try:
             data = printing.pack_pdf(sheets.round_pack(db.session(), who, round_ref), utcnow())

@@ -5,16 +5,15 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 
 from bidtool import db
-from bidtool.core.access import Action, allowed
+from bidtool.core.access import Action
 from bidtool.core.appraisal import VfmCategory
 from bidtool.core.bid import BidStatus
 from bidtool.core.errors import BidToolError
 from bidtool.forms import RoundForm
 from bidtool.services import bids, rounds, schemes
-from bidtool.web.auth import requires, scope
+from bidtool.web.auth import can, requires, scope
 from bidtool.web.filters import UK
 
 blueprint = Blueprint("rounds", __name__)
@@ -27,7 +26,7 @@ def index():
         title="Rounds",
         rounds=rounds.list_rounds(db.session()),
         counts=bids.visible_counts(db.session(), scope()),
-        can_manage=allowed(current_user.role, Action.MANAGE_ROUNDS),
+        can_manage=can(Action.MANAGE_ROUNDS),
     )
 
 
@@ -76,6 +75,6 @@ def show(round_ref: str):
         sorts=bids.SORTS,
         statuses=[s.value for s in BidStatus],
         vfm_labels=[c.label for c in VfmCategory] + ["n/a"],
-        can_write=allowed(current_user.role, Action.WRITE_BIDS),
-        can_upload=allowed(current_user.role, Action.UPLOAD_BIDS),
+        can_write=can(Action.WRITE_BIDS),
+        can_upload=can(Action.UPLOAD_BIDS),
     )
