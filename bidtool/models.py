@@ -4,7 +4,7 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Index, Text, UniqueConstraint, text
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, Relationship, SQLModel
 
@@ -35,6 +35,9 @@ class RoundRow(SQLModel, table=True):
     scheme_id: int = Field(foreign_key="scheme.id")
     pot_pence: int = pence()
     deadline: datetime | None = None
+    # Names that are the same organisation ("Swindon BC" and "Swindon Borough Council"), each
+    # group a list of names, so that conflicts of interest are found whichever name is used.
+    aliases: list[list[str]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)
 
     scheme: SchemeRow = Relationship()
@@ -188,7 +191,18 @@ class ScoreRow(SQLModel, table=True):
     """An assessor's score of one criterion of a bid, or the lead assessor's moderated score."""
 
     __tablename__ = "score"
-    __table_args__ = (UniqueConstraint("bid_id", "criterion", "assessor_id", "moderated"),)
+    __table_args__ = (
+        UniqueConstraint("bid_id", "criterion", "assessor_id", "moderated"),
+        # One moderation per criterion of a bid, whichever lead assessor saves it.
+        Index(
+            "uq_score_moderation",
+            "bid_id",
+            "criterion",
+            unique=True,
+            sqlite_where=text("moderated"),
+            postgresql_where=text("moderated"),
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
     bid_id: int = Field(
         sa_column=Column(ForeignKey("bid.id", ondelete="CASCADE"), nullable=False, index=True)
@@ -210,16 +224,19 @@ class ScoreRow(SQLModel, table=True):
 
 
 class HistoryRow(SQLModel, table=True):
-    """One change to a bid's assessment, kept for good: who, when, what it was and became, and why."""
+    """One change to a round or to a bid's assessment, kept for good: who, when, old, new and why."""
 
     __tablename__ = "history"
     id: int | None = Field(default=None, primary_key=True)
-    bid_id: int = Field(
-        sa_column=Column(ForeignKey("bid.id", ondelete="CASCADE"), nullable=False, index=True)
+    round_id: int = Field(
+        sa_column=Column(ForeignKey("round.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    bid_id: int | None = Field(  # None: a change to the round itself
+        default=None, sa_column=Column(ForeignKey("bid.id", ondelete="CASCADE"), nullable=True, index=True)
     )
     at: datetime = Field(default_factory=utcnow)
     actor_id: int | None = Field(default=None, foreign_key="user_account.id")  # None: the command line
-    kind: str = Field(max_length=20)  # score, moderation, status, assignment, conflict
+    kind: str = Field(max_length=20)  # score, moderation, status, assignment, conflict, round
     subject: str = Field(default="", max_length=300)
     old: str = Field(default="", max_length=300)
     new: str = Field(default="", max_length=300)

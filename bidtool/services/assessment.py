@@ -57,6 +57,7 @@ class Kind(StrEnum):
     STATUS = "status"
     ASSIGNMENT = "assignment"
     CONFLICT = "conflict"
+    ROUND = "round"
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,16 @@ class Stale(Refused):
 
 
 def _history(session: Session, bid: BidRow, actor_id: int | None, kind: Kind, subject: str, **values) -> None:
-    session.add(HistoryRow(bid_id=bid.id, actor_id=actor_id, kind=kind.value, subject=subject, **values))
+    session.add(
+        HistoryRow(
+            round_id=bid.round_id,
+            bid_id=bid.id,
+            actor_id=actor_id,
+            kind=kind.value,
+            subject=subject,
+            **values,
+        )
+    )
 
 
 def _show(score: int | None) -> str:
@@ -555,7 +565,7 @@ class Event:
     at: datetime
     actor: str  # an email, or "command line"
     kind: Kind
-    bid: str
+    bid: str  # "" for a change to the round itself
     subject: str
     old: str
     new: str
@@ -566,16 +576,23 @@ def history(session: Session, round_row: RoundRow, bid: BidRow | None = None) ->
     """What happened to the assessment of a round's bids (or one bid), oldest first."""
     query = (
         select(HistoryRow, BidRow.reference, UserRow.email)
-        .join(BidRow, BidRow.id == HistoryRow.bid_id)
+        .outerjoin(BidRow, BidRow.id == HistoryRow.bid_id)
         .outerjoin(UserRow, UserRow.id == HistoryRow.actor_id)
-        .where(BidRow.round_id == round_row.id)
+        .where(HistoryRow.round_id == round_row.id)
     )
     if bid is not None:
         query = query.where(HistoryRow.bid_id == bid.id)
     names = {c.id: c.name for c in scheme_of(round_row).criteria}
     return [
         Event(
-            h.at, email or "command line", Kind(h.kind), ref, _named(h, names), h.old, h.new, h.justification
+            h.at,
+            email or "command line",
+            Kind(h.kind),
+            ref or "",
+            _named(h, names),
+            h.old,
+            h.new,
+            h.justification,
         )
         for h, ref, email in session.exec(query.order_by(HistoryRow.at, HistoryRow.id))
     ]
