@@ -51,8 +51,9 @@ def parse_pounds(value: object) -> Pence:
     if not amount.is_finite() or text[:1] in "+-":
         raise MoneyError(f"{shown!r} is not an amount in pounds")
     if negative:
-        amount = -amount
-    if abs(amount) > MAX_POUNDS:
+        amount = amount.copy_negate()
+    # copy_abs, unlike abs(), ignores the context, which an exponent like 1e999999999 overflows.
+    if amount.copy_abs() > MAX_POUNDS:
         raise MoneyError(
             f"is too large (the most bidtool accepts is {format_pence(to_pence(MAX_POUNDS))})",
             MoneyError.TOO_LARGE,

@@ -63,6 +63,14 @@ def test_an_unreadable_bid_exits_2_with_one_line_per_problem(run, write):
     assert "Traceback" not in result.output
 
 
+def test_an_exponent_beyond_any_decimal_is_a_too_large_amount_not_a_traceback(run, write):
+    text = json.dumps(bid_data()).replace('"award_sought": 100000', '"award_sought": 1e999999999')
+    result = run("check", write("b.json", text))
+    assert result.exit_code == 2
+    assert "b.json: award_sought: is too large" in result.stderr
+    assert "Traceback" not in result.output
+
+
 def test_broken_json_names_the_line_and_column(run, write):
     result = run("check", write("b.json", '{"format": "bidtool.bid/1",\n  "reference": }'))
     assert result.exit_code == 2

@@ -108,7 +108,19 @@ def test_nan_and_infinity_are_refused(value):
 
 
 @pytest.mark.parametrize(
-    "value", [1_000_000_000_001, -1_000_000_000_001, "9" * 31, 10**30, Decimal("1E+999999"), 1e300]
+    "value",
+    [
+        1_000_000_000_001,
+        -1_000_000_000_001,
+        "9" * 31,
+        10**30,
+        Decimal("1E+999999"),
+        1e300,
+        # Beyond what Decimal's context can hold: comparing must not overflow.
+        Decimal("1E+999999999"),
+        Decimal("-1E+999999999"),
+        Decimal("1E+1000000"),
+    ],
 )
 def test_amounts_above_a_trillion_pounds_are_refused(value):
     with pytest.raises(MoneyError, match="too large"):
