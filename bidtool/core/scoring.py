@@ -120,10 +120,8 @@ def gate_reasons(scheme: Scheme, scores: Mapping[str, Fraction | None], bcr: Dec
                 "so the value-for-money gate is not met"
             )
         elif bcr < scheme.vfm_gate:
-            reasons.append(
-                f"BCR {wording.ratio(bcr)} (prudent case) is below the value-for-money gate of "
-                f"{wording.ratio(scheme.vfm_gate)}"
-            )
+            shown, gate = wording.ratio_below(bcr, scheme.vfm_gate)
+            reasons.append(f"BCR {shown} (prudent case) is below the value-for-money gate of {gate}")
     return reasons
 
 

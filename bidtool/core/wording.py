@@ -12,6 +12,8 @@ from bidtool.core.years import year_label
 NOTHING = "–"
 UNDEFINED = "n/a"
 NO_COSTS = "n/a (no costs)"
+# A ratio just below a limit is written to at most this many places.
+MOST_PLACES = 12
 
 
 def money(pence: Pence | Decimal | None) -> str:
@@ -24,6 +26,19 @@ def money(pence: Pence | Decimal | None) -> str:
 def ratio(value: Decimal | Fraction | None) -> str:
     """A ratio (BCR, ROI, a weighted score) to two places, or "n/a" where it is undefined."""
     return UNDEFINED if value is None else f"{round_places(value, 2):.2f}"
+
+
+def ratio_below(value: Decimal | Fraction, limit: Decimal) -> tuple[str, str]:
+    """A ratio below a limit and the limit, the ratio to as many places as it takes to read below it.
+
+    A BCR of 2.345 is 2.35 to two places, as the page shows it; against a gate of 2.35 it is
+    written 2.345, so that the reason never says "2.35 is below 2.35".
+    """
+    limit_places = max(2, -Decimal(limit).normalize().as_tuple().exponent)
+    places = 2
+    while round_places(value, places) >= limit and places < MOST_PLACES:
+        places += 1
+    return f"{round_places(value, places):.{places}f}", f"{round_places(limit, limit_places):.{limit_places}f}"
 
 
 def percent(share: Decimal | Fraction | None) -> str:
