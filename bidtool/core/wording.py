@@ -23,6 +23,17 @@ def money(pence: Pence | Decimal | None) -> str:
     return format_pence(round_pence(pence) if isinstance(pence, Decimal) else pence)
 
 
+def money_abbreviated(pence: float) -> str:
+    """Money as an axis labels it: £1.2m, £350k, £0."""
+    pounds = abs(Fraction(pence)) / 100
+    sign = "-" if pence < 0 else ""
+    if pounds >= 1_000_000:
+        return f"{sign}£{round_places(pounds / 1_000_000, 1):.1f}m"
+    if pounds >= 1_000:
+        return f"{sign}£{round_places(pounds / 1_000, 0):.0f}k"
+    return f"{sign}£{round_places(pounds, 0):.0f}"
+
+
 def ratio(value: Decimal | Fraction | None) -> str:
     """A ratio (BCR, ROI, a weighted score) to two places, or "n/a" where it is undefined."""
     return UNDEFINED if value is None else f"{round_places(value, 2):.2f}"
@@ -38,7 +49,10 @@ def ratio_below(value: Decimal | Fraction, limit: Decimal) -> tuple[str, str]:
     places = 2
     while round_places(value, places) >= limit and places < MOST_PLACES:
         places += 1
-    return f"{round_places(value, places):.{places}f}", f"{round_places(limit, limit_places):.{limit_places}f}"
+    return (
+        f"{round_places(value, places):.{places}f}",
+        f"{round_places(limit, limit_places):.{limit_places}f}",
+    )
 
 
 def percent(share: Decimal | Fraction | None) -> str:

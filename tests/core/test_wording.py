@@ -113,3 +113,18 @@ def test_value_for_money_is_the_category_or_no_costs(make_bid):
         wording.bcr_and_vfm(case)
         == f"{wording.ratio(case.bcr)} ({case.vfm_category.label.lower()} value for money)"
     )
+
+
+@pytest.mark.parametrize(
+    ("pence", "shown"),
+    [
+        (123_456_789.0, "£1.2m"),
+        (125_000_000.0, "£1.3m"),
+        (35_050_000.0, "£351k"),
+        (5050.0, "£51"),
+        (0.0, "£0"),
+        (-250_000_000.0, "-£2.5m"),
+    ],
+)
+def test_an_axis_labels_money_short_rounding_half_away_from_zero(pence, shown):
+    assert wording.money_abbreviated(pence) == shown
