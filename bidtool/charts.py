@@ -13,6 +13,7 @@ from matplotlib.ticker import FuncFormatter
 
 from bidtool.core.appraisal import Appraisal
 from bidtool.core.ranking import Ranking
+from bidtool.core.wording import money_abbreviated
 from bidtool.core.years import year_label
 
 # GOV.UK colours: blue for costs, green for savings, and the dark grey of text.
@@ -30,12 +31,7 @@ STYLE = {
 
 def _pounds(pence: float, _position=None) -> str:
     """Axis labels in pounds: £1.2m, £350k, £0."""
-    pounds = pence / 100
-    if abs(pounds) >= 1_000_000:
-        return f"£{pounds / 1_000_000:.1f}m"
-    if abs(pounds) >= 1_000:
-        return f"£{pounds / 1_000:.0f}k"
-    return f"£{pounds:.0f}"
+    return money_abbreviated(pence)
 
 
 def _svg(figure: Figure) -> str:

@@ -14,17 +14,17 @@ import click
 from flask import current_app
 
 from bidtool import create_app, db, printing, reports
+from bidtool.core import wording
 from bidtool.core.access import Action, Role, allowed
-from bidtool.core.appraisal import ILLUSTRATIVE_OPTIMISM_BIAS, Appraisal, CaseAppraisal, Payback, appraise
+from bidtool.core.appraisal import ILLUSTRATIVE_OPTIMISM_BIAS, Appraisal, appraise
 from bidtool.core.bid import Bid
 from bidtool.core.checks import Finding, check_bid, has_errors
 from bidtool.core.errors import BidToolError, InvalidInput, Problem
-from bidtool.core.money import MoneyError, format_pence, parse_pounds, to_pence
+from bidtool.core.money import MoneyError, parse_pounds, to_pence
 from bidtool.core.ranking import Ranking, rank_bids
 from bidtool.core.scheme import Scheme
 from bidtool.core.scoring import score_bid, suggest_scores
 from bidtool.core.summary import appraisal_summary, findings_summary, ranking_summary
-from bidtool.core.years import year_label
 from bidtool.files import dump_json, load_bid, load_scheme, load_scores, read_bytes, read_text
 from bidtool.models import utcnow
 from bidtool.services import EVERYONE, Scope, accounts, assessment, rounds, sheets, transfer
@@ -390,33 +390,23 @@ def _load_bids(paths: tuple[Path, ...]) -> list[Bid]:
     return bids
 
 
-def _ratio(value) -> str:
-    return "n/a" if value is None else f"{value:.2f}"
-
-
-def _payback_text(case: CaseAppraisal) -> str:
-    if case.payback is Payback.PAID_BACK:
-        return year_label(case.payback_year)
-    return "no costs" if case.payback is Payback.NOT_APPLICABLE else "not within the bid's years"
-
-
 def _appraisal_table(bid: Bid, appraisal: Appraisal) -> str:
     cases = [appraisal.prudent, appraisal.adjusted] + ([appraisal.high] if appraisal.high else [])
     headings = ["Prudent", f"After {appraisal.optimism_bias_percent}% optimism bias"] + (
         ["High case"] if appraisal.high else []
     )
     lines = [
-        ("Total costs", lambda c: format_pence(c.total_costs)),
-        ("Total savings", lambda c: format_pence(c.total_savings)),
-        ("Present value of costs", lambda c: format_pence(c.pv_costs)),
-        ("Present value of benefits", lambda c: format_pence(c.pv_benefits)),
-        ("Net present value", lambda c: format_pence(c.npv)),
-        ("Benefit-cost ratio", lambda c: _ratio(c.bcr)),
-        ("Return on investment", lambda c: _ratio(c.roi)),
-        ("Payback year", _payback_text),
-        ("Value for money", lambda c: c.vfm_category.label if c.vfm_category else "n/a (no costs)"),
-        ("Savings per £1 of award", lambda c: _ratio(c.savings_per_pound)),
-        ("Match-funding share", lambda c: "n/a" if c.match_share is None else f"{c.match_share:.0%}"),
+        ("Total costs", lambda c: wording.money(c.total_costs)),
+        ("Total savings", lambda c: wording.money(c.total_savings)),
+        ("Present value of costs", lambda c: wording.money(c.pv_costs)),
+        ("Present value of benefits", lambda c: wording.money(c.pv_benefits)),
+        ("Net present value", lambda c: wording.money(c.npv)),
+        ("Benefit-cost ratio", lambda c: wording.ratio(c.bcr)),
+        ("Return on investment", lambda c: wording.ratio(c.roi)),
+        ("Payback year", wording.payback),
+        ("Value for money", lambda c: wording.vfm(c.vfm_category)),
+        ("Savings per £1 of award", lambda c: wording.ratio(c.savings_per_pound)),
+        ("Match-funding share", lambda c: wording.percent(c.match_share)),
     ]
     grade = f"grade {appraisal.confidence_grade}" + (" (none given)" if appraisal.grade_assumed else "")
     rows = [["", *headings]] + [[label, *(show(c) for c in cases)] for label, show in lines]
@@ -430,7 +420,7 @@ def _appraisal_table(bid: Bid, appraisal: Appraisal) -> str:
     )
     return (
         f"{bid.reference}  {bid.title}\n"
-        f"Award sought {format_pence(bid.award_sought)}; savings confidence {grade}\n\n{table}\n"
+        f"Award sought {wording.money(bid.award_sought)}; savings confidence {grade}\n\n{table}\n"
     )
 
 
@@ -444,13 +434,13 @@ def _findings_text(findings: list[Finding]) -> str:
 
 
 def _money(value) -> str:
-    return "" if value is None else format_pence(to_pence(value))
+    return "" if value is None else wording.money(to_pence(value))
 
 
 def _ranking_table(scheme: Scheme, summary: dict) -> str:
     lines = []
     for row in summary["bids"]:
-        score = "-" if row["weighted_score"] is None else f"{row['weighted_score']:.2f}"
+        score = "-" if row["weighted_score"] is None else wording.ratio(row["weighted_score"])
         funded = {True: "funded", False: "not funded", None: ""}[row["funded"]]
         lines.append(
             f"{row['rank']:>3}. {row['reference']:<10} {score:>6}  {_money(row['award_sought']):>12}  "

@@ -26,6 +26,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from bidtool import charts
 from bidtool.config import PROJECT_ROOT
+from bidtool.core.ranking import funding_line
 from bidtool.services.bids import SelfCheck, narrative_questions
 from bidtool.services.sheets import Pack, Sheet, finance_totals
 
@@ -129,6 +130,7 @@ def _pack_html(
         generated=generated,
         numbered_later=parts != WHOLE,
         pack=pack,
+        line=funding_line(pack.ranking),
         parts=parts,
         chart=charts.score_against_award(pack.ranking) if SUMMARY in parts else None,
         sheets=[

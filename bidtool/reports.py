@@ -16,6 +16,7 @@ import pandas as pd
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from bidtool.core import wording
 from bidtool.core.appraisal import ILLUSTRATIVE_OPTIMISM_BIAS, Appraisal, appraise
 from bidtool.core.bid import Bid, BidStatus, BidYear, Partner, PartnerType
 from bidtool.core.bidtable import (
@@ -262,12 +263,6 @@ def _number(value: Decimal | None) -> object:
     return None if value is None else plain_number(value)
 
 
-def _payback(summary: dict) -> str:
-    if summary["payback_year"]:
-        return summary["payback_year"]
-    return "no costs" if summary["payback"] == "not_applicable" else "not within the bid's years"
-
-
 def _appraisal_frame(bids: Sequence[Bid], appraisals: Sequence[Appraisal]) -> pd.DataFrame:
     rows = []
     for bid, appraisal in zip(bids, appraisals, strict=True):
@@ -278,13 +273,13 @@ def _appraisal_frame(bids: Sequence[Bid], appraisals: Sequence[Appraisal]) -> pd
                 "title": _xlsx_value(bid.title, numeric=False),
                 **{key: _number(prudent[key]) for key in ("award_sought", "total_costs", "pv_costs")},
                 **{key: _number(prudent[key]) for key in ("pv_benefits", "npv", "bcr")},
-                "vfm_category": prudent["vfm_category"] or "n/a (no costs)",
-                "payback_year": _payback(prudent),
+                "vfm_category": wording.vfm(appraisal.prudent.vfm_category),
+                "payback_year": wording.payback(appraisal.prudent),
                 "confidence_grade": appraisal.confidence_grade,
                 "optimism_bias_percent": _number(appraisal.optimism_bias_percent),
                 **{f"adjusted_{key}": _number(adjusted[key]) for key in ("pv_benefits", "npv", "bcr")},
-                "adjusted_vfm_category": adjusted["vfm_category"] or "n/a (no costs)",
-                "adjusted_payback_year": _payback(adjusted),
+                "adjusted_vfm_category": wording.vfm(appraisal.adjusted.vfm_category),
+                "adjusted_payback_year": wording.payback(appraisal.adjusted),
             }
         )
     return pd.DataFrame(rows, columns=list(APPRAISAL_GUIDANCE), dtype=object)
@@ -295,7 +290,8 @@ APPRAISAL_GUIDANCE = {
     "title": "The bid's title.",
     "award_sought": "The total asked for from the fund, in pounds.",
     "total_costs": "All costs over the bid's years (award, match and recurring), undiscounted.",
-    "pv_costs": "Present value of the costs (HM Treasury Green Book discounting, 3.5% a year).",
+    "pv_costs": "Present value of the costs (HM Treasury Green Book discounting: 3.5% a year for "
+    "years 1 to 30 of the bid, then the schedule's lower rates).",
     "pv_benefits": "Present value of the savings and other benefits (prudent case: the low savings).",
     "npv": "Net present value: pv_benefits less pv_costs.",
     "bcr": "Benefit-cost ratio: pv_benefits / pv_costs (blank when there are no costs).",

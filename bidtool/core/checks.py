@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bidtool.core.bid import FIGURE_NAMES, MONEY_FIELDS, SUMMARY, Bid
-from bidtool.core.money import format_pence
 from bidtool.core.scheme import Scheme
+from bidtool.core.wording import money
 from bidtool.core.years import year_label
 
 
@@ -42,8 +42,8 @@ def check_bid(bid: Bid, scheme: Scheme | None = None) -> list[Finding]:
             Finding(
                 "award-above-maximum",
                 Severity.ERROR,
-                f"The award sought, {format_pence(bid.award_sought)}, is above the "
-                f"{scheme.name} maximum of {format_pence(scheme.max_award)}.",
+                f"The award sought, {money(bid.award_sought)}, is above the "
+                f"{scheme.name} maximum of {money(scheme.max_award)}.",
             )
         )
     return findings
@@ -74,7 +74,7 @@ def _negative_amounts(bid: Bid) -> Iterator[Finding]:
         yield Finding(
             "negative-amount",
             Severity.ERROR,
-            f"The award sought is {format_pence(bid.award_sought)}; it cannot be negative.",
+            f"The award sought is {money(bid.award_sought)}; it cannot be negative.",
         )
     for year in bid.years:
         for name in MONEY_FIELDS:
@@ -83,7 +83,7 @@ def _negative_amounts(bid: Bid) -> Iterator[Finding]:
                 yield Finding(
                     "negative-amount",
                     Severity.ERROR,
-                    f"{year_label(year.year)}: {FIGURE_NAMES[name]} is {format_pence(amount)}; "
+                    f"{year_label(year.year)}: {FIGURE_NAMES[name]} is {money(amount)}; "
                     "amounts cannot be negative (enter costs and savings as positive figures).",
                 )
 
@@ -98,15 +98,15 @@ def _award_costs(bid: Bid) -> Iterator[Finding]:
     total = sum(y.award_costs for y in bid.years)
     if total != bid.award_sought:
         by_year = ", ".join(
-            f"{year_label(y.year)} {format_pence(y.award_costs)}" for y in bid.years if y.award_costs
+            f"{year_label(y.year)} {money(y.award_costs)}" for y in bid.years if y.award_costs
         )
         difference = bid.award_sought - total
         yield Finding(
             "award-costs-mismatch",
             Severity.ERROR,
-            f"The award costs by year add up to {format_pence(total)} ({by_year or 'no years'}) "
-            f"but the award sought is {format_pence(bid.award_sought)}: "
-            f"{format_pence(abs(difference))} {'unaccounted for' if difference > 0 else 'too much'} "
+            f"The award costs by year add up to {money(total)} ({by_year or 'no years'}) "
+            f"but the award sought is {money(bid.award_sought)}: "
+            f"{money(abs(difference))} {'unaccounted for' if difference > 0 else 'too much'} "
             "in the years.",
         )
 
@@ -121,9 +121,9 @@ def _stated_totals(bid: Bid) -> Iterator[Finding]:
         yield Finding(
             "stated-total-mismatch",
             Severity.ERROR,
-            f"The bid states {FIGURE_NAMES[stated.figure]} of {format_pence(stated.amount)} for "
-            f"{span}{source}, but its years add up to {format_pence(added)}: "
-            f"a difference of {format_pence(abs(stated.amount - added))}.",
+            f"The bid states {FIGURE_NAMES[stated.figure]} of {money(stated.amount)} for "
+            f"{span}{source}, but its years add up to {money(added)}: "
+            f"a difference of {money(abs(stated.amount - added))}.",
         )
 
 
@@ -134,8 +134,8 @@ def _savings_ranges(bid: Bid) -> Iterator[Finding]:
                 "savings-high-below-prudent",
                 Severity.ERROR,
                 f"{year_label(year.year)}: the high savings estimate "
-                f"{format_pence(year.savings_high)} is below the prudent estimate "
-                f"{format_pence(year.savings)}.",
+                f"{money(year.savings_high)} is below the prudent estimate "
+                f"{money(year.savings)}.",
             )
 
 
@@ -144,7 +144,7 @@ def _savings_before_costs(bid: Bid) -> Iterator[Finding]:
     early = [y for y in bid.years if y.savings > 0 and (first_cost is None or y.year < first_cost)]
     if not early:
         return
-    claimed = ", ".join(f"{year_label(y.year)} {format_pence(y.savings)}" for y in early)
+    claimed = ", ".join(f"{year_label(y.year)} {money(y.savings)}" for y in early)
     when = (
         f"before any cost is incurred (the first costs are in {year_label(first_cost)})"
         if first_cost is not None

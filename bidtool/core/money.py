@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 
 Pence = int
 
@@ -27,9 +28,17 @@ class MoneyError(ValueError):
 _TYPED = re.compile(r"-?£?\s*([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]*)?|-?£?\s*\.[0-9]+")
 
 
+def round_places(value: Decimal | Fraction | int, places: int) -> Decimal:
+    """Round an exact number to `places` decimals, half away from zero: the one rounding rule."""
+    exact = Fraction(value) * 10**places
+    whole, rest = divmod(abs(exact), 1)
+    whole += rest >= Fraction(1, 2)
+    return Decimal(-whole if exact < 0 else whole).scaleb(-places)
+
+
 def round_pence(amount: Decimal) -> Pence:
     """Round an exact pence amount to whole pence: half a penny rounds away from zero."""
-    return int(amount.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return int(round_places(amount, 0))
 
 
 def parse_pounds(value: object) -> Pence:
@@ -58,7 +67,7 @@ def parse_pounds(value: object) -> Pence:
             f"is too large (the most bidtool accepts is {format_pence(to_pence(MAX_POUNDS))})",
             MoneyError.TOO_LARGE,
         )
-    if amount != amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP):
+    if amount != round_places(amount, 2):
         raise MoneyError(f"{shown} has more than two decimal places", MoneyError.DECIMALS)
     return to_pence(amount)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -28,6 +29,27 @@ class Ranking:
     pot_used: Pence | None
     pot_left: Pence | None
     first_unfunded: str | None
+
+
+@dataclass(frozen=True)
+class FundingLine:
+    """Where the funding line falls in a ranking, and the funded bids below it."""
+
+    above: str | None  # the reference of the bid the line is drawn above; None: no line
+    fits_in_what_is_left: frozenset[str]  # bids below the line that are funded all the same
+
+
+def funding_line(ranking: Ranking) -> FundingLine:
+    """Draw the line above the first bid not funded; passing bids below it may still fit in what is left.
+
+    When every passing bid fits, the line falls above the first bid failing a gate or not fully
+    scored; with no pot, or when every bid is funded, there is no line.
+    """
+    below = list(itertools.dropwhile(lambda row: row.funded is not False, ranking.rows))
+    return FundingLine(
+        above=below[0].bid.reference if below else None,
+        fits_in_what_is_left=frozenset(row.bid.reference for row in below if row.funded),
+    )
 
 
 def _descending(value: Fraction | None) -> tuple[bool, Fraction]:
@@ -73,3 +95,16 @@ def rank_bids(scheme: Scheme, bids: Iterable[ScoredBid], pot: Pence | None = Non
     if pot is None:
         return Ranking(tuple(rows), None, None, None, None)
     return Ranking(tuple(rows), pot, used, pot - used, first_unfunded)
+
+
+def standing(row: RankedBid, line: FundingLine) -> str:
+    """Say where a ranked bid stands against the funding line."""
+    if row.bid.status is Status.FAILS_GATE:
+        return "Fails a gate: not funded"
+    if row.bid.status is Status.INCOMPLETE:
+        return "Not fully scored: not funded"
+    if row.funded is None:
+        return "Ranked"
+    if not row.funded:
+        return "Not funded: does not fit"
+    return "Funded: fits in what is left" if row.bid.reference in line.fits_in_what_is_left else "Funded"

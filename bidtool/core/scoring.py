@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 
+from bidtool.core import wording
 from bidtool.core.appraisal import Appraisal, VfmCategory
 from bidtool.core.bid import Bid
+from bidtool.core.money import round_places
 from bidtool.core.scheme import Criterion, Indicator, Scale, Scheme
 
 # Match funding of half the one-off costs or more earns the top of the scale.
@@ -109,7 +111,7 @@ def gate_reasons(scheme: Scheme, scores: Mapping[str, Fraction | None], bcr: Dec
         score = scores.get(c.id)
         if c.gate_min_score is not None and score is not None and score < c.gate_min_score:
             reasons.append(
-                f"{c.name} scored {show_score(score)}, below the gate minimum of {c.gate_min_score}"
+                f"{c.name} scored {wording.score(score)}, below the gate minimum of {c.gate_min_score}"
             )
     if scheme.vfm_gate is not None:
         if bcr is None:
@@ -118,9 +120,8 @@ def gate_reasons(scheme: Scheme, scores: Mapping[str, Fraction | None], bcr: Dec
                 "so the value-for-money gate is not met"
             )
         elif bcr < scheme.vfm_gate:
-            reasons.append(
-                f"BCR {bcr:.2f} (prudent case) is below the value-for-money gate of {scheme.vfm_gate:.2f}"
-            )
+            shown, gate = wording.ratio_below(bcr, scheme.vfm_gate)
+            reasons.append(f"BCR {shown} (prudent case) is below the value-for-money gate of {gate}")
     return reasons
 
 
@@ -155,19 +156,6 @@ def score_bid(
     )
 
 
-def show_score(score: Fraction) -> str:
-    """Write a score as people read it: 3, or 2.33 for a mean."""
-    if score.denominator == 1:
-        return str(score.numerator)
-    return str(as_decimal(score))
-
-
-def as_decimal(value: Fraction, places: int = 2) -> Decimal:
-    """Round an exact fraction to a Decimal with `places` decimals (half away from zero)."""
-    exact = Decimal(value.numerator) / Decimal(value.denominator)
-    return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-
-
 def suggest_scores(scheme: Scheme, bid: Bid, appraisal: Appraisal) -> list[Suggestion]:
     """Suggest a score for every criterion that has an indicator."""
     return [_suggest(scheme.scale, c, bid, appraisal) for c in scheme.criteria if c.indicator is not None]
@@ -176,7 +164,7 @@ def suggest_scores(scheme: Scheme, bid: Bid, appraisal: Appraisal) -> list[Sugge
 def _on_scale(scale: Scale, fraction: Fraction) -> int:
     """Place a fraction 0..1 of the way up the scale, rounding half up to a point from its bottom."""
     steps = (scale.max - scale.min) * min(max(fraction, Fraction(0)), Fraction(1))
-    return scale.min + int(as_decimal(steps, 0))
+    return scale.min + int(round_places(steps, 0))
 
 
 def _suggest(scale: Scale, criterion: Criterion, bid: Bid, appraisal: Appraisal) -> Suggestion:
@@ -190,7 +178,7 @@ def _suggest(scale: Scale, criterion: Criterion, bid: Bid, appraisal: Appraisal)
             criterion.id,
             indicator,
             _on_scale(scale, Fraction(case.vfm_category.order, top)),
-            f"BCR {case.bcr:.2f} after {appraisal.optimism_bias_percent}% optimism bias: "
+            f"BCR {wording.ratio(case.bcr)} after {appraisal.optimism_bias_percent}% optimism bias: "
             f"{case.vfm_category.label} value for money",
         )
     if indicator is Indicator.MATCH_SHARE:
@@ -201,7 +189,7 @@ def _suggest(scale: Scale, criterion: Criterion, bid: Bid, appraisal: Appraisal)
             criterion.id,
             indicator,
             _on_scale(scale, Fraction(share) / FULL_MATCH_SHARE),
-            f"Partners meet {share:.0%} of one-off costs",
+            f"Partners meet {wording.percent(share)} of one-off costs",
         )
     kinds = sorted({p.type.value for p in bid.partners})
     return Suggestion(

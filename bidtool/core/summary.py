@@ -7,9 +7,8 @@ from fractions import Fraction
 
 from bidtool.core.appraisal import Appraisal, CaseAppraisal
 from bidtool.core.checks import Finding
-from bidtool.core.money import to_pounds
+from bidtool.core.money import round_places, to_pounds
 from bidtool.core.ranking import Ranking
-from bidtool.core.scoring import as_decimal
 from bidtool.core.years import year_label
 
 RATIO_PLACES = 4
@@ -19,7 +18,7 @@ def ratio(value: Decimal | Fraction | None, places: int = RATIO_PLACES) -> Decim
     """Round a ratio for output; an undefined ratio stays None."""
     if value is None:
         return None
-    return as_decimal(Fraction(value), places)
+    return round_places(value, places)
 
 
 def case_summary(case: CaseAppraisal) -> dict:

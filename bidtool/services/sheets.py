@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from bidtool.core.appraisal import Appraisal
 from bidtool.core.bid import MONEY_FIELDS, Bid, figure_total
 from bidtool.core.checks import Finding
-from bidtool.core.ranking import RankedBid, Ranking
+from bidtool.core.ranking import RankedBid, Ranking, funding_line, standing
 from bidtool.core.scheme import Criterion, Scheme
 from bidtool.core.scoring import CriterionResult, criterion_points
 from bidtool.models import BidRow, RoundRow, ScoreRow, UserRow
@@ -61,6 +61,7 @@ class Sheet:
     criteria: tuple[CriterionSheet, ...]
     conflicts: tuple[Conflict, ...]
     ranked: RankedBid
+    standing: str  # where it stands against the funding line
     bids_in_round: int
     assessed_at: datetime | None  # when the lead assessor marked the assessment complete
 
@@ -99,6 +100,7 @@ def round_pack(session: Session, scope: Scope, round_ref: str) -> Pack:
 def _sheets(session: Session, round_row: RoundRow, ranking: Ranking, rows: list[BidRow]) -> list[Sheet]:
     scheme = scheme_of(round_row)
     ranked = {r.bid.reference: r for r in ranking.rows}
+    line = funding_line(ranking)
     emails = {u.id: u.email for u in session.exec(select(UserRow))}
     scores = defaultdict(list)
     for score in session.exec(
@@ -144,6 +146,7 @@ def _sheets(session: Session, round_row: RoundRow, ranking: Ranking, rows: list[
                     Conflict(emails[a], reason) for a, reason in sorted(interests.items(), key=lambda i: i[0])
                 ),
                 ranked=result,
+                standing=standing(result, line),
                 bids_in_round=len(ranking.rows),
                 assessed_at=row.assessed_at,
             )

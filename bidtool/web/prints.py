@@ -10,12 +10,14 @@ import secrets
 import threading
 import time
 from datetime import datetime, timedelta
+from fractions import Fraction
 from pathlib import Path
 
 from flask import Blueprint, Flask, abort, current_app, redirect, render_template, send_file, url_for
 
 from bidtool import db, printing
 from bidtool.core.access import Action
+from bidtool.core.money import round_places
 from bidtool.models import utcnow
 from bidtool.services import Scope, bids, rounds, sheets
 from bidtool.web.auth import requires, scope
@@ -25,6 +27,11 @@ JOB = re.compile(r"[0-9a-f]{16}")
 GIVEN_UP_AFTER = timedelta(minutes=15)  # a print still unfinished by then was interrupted
 KEPT_FOR = timedelta(days=1)
 SECONDS_A_BID = 0.4  # the tagged pack, measured by bench/pdf_pack.py
+
+
+def _whole(seconds: float) -> int:
+    """Seconds as a whole number, rounded as every figure shown is."""
+    return int(round_places(Fraction(seconds), 0))
 
 
 def _pdf(data: bytes, name: str):
@@ -110,7 +117,7 @@ def _print_pack(app: Flask, who: Scope, folder: Path, job: str, state: dict) -> 
             part = folder / f"{job}.pdf.part"
             part.write_bytes(data)
             part.replace(folder / f"{job}.pdf")
-            state |= {"status": "done", "seconds": round(time.monotonic() - started)}
+            state |= {"status": "done", "seconds": _whole(time.monotonic() - started)}
         _save_state(folder, job, state)
 
 
@@ -125,8 +132,8 @@ def pack_job(round_ref: str, job: str):
         round=round_row,
         job=job,
         state=state,
-        elapsed=round((utcnow() - state["started"]).total_seconds()),
-        expected=round(len(round_row.bids) * SECONDS_A_BID),
+        elapsed=_whole((utcnow() - state["started"]).total_seconds()),
+        expected=_whole(len(round_row.bids) * SECONDS_A_BID),
     )
 
 

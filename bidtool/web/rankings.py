@@ -7,11 +7,12 @@ import io
 from flask import Blueprint, redirect, render_template, request, send_file, url_for
 
 from bidtool import db, reports
+from bidtool.core import wording
 from bidtool.core.access import Action
 from bidtool.core.money import Pence, to_pounds
-from bidtool.core.ranking import Ranking
+from bidtool.core.ranking import RankedBid, Ranking, funding_line
 from bidtool.core.scheme import Scheme
-from bidtool.core.scoring import CriterionResult, show_score
+from bidtool.core.scoring import CriterionResult, Status
 from bidtool.core.summary import ranking_summary
 from bidtool.files import plain_number
 from bidtool.forms import WhatIfForm
@@ -50,23 +51,32 @@ def show(round_ref: str):
 
 
 def _rows(scheme: Scheme, ranking: Ranking, summary: dict) -> list[dict]:
-    """The summary's rows with each criterion's score as shown, and where the funding line falls:
-    above the first bid not funded (passing bids further down may still fit in what is left)."""
-    line = next((i for i, row in enumerate(summary["bids"]) if row["funded"] is False), None)
+    """The summary's rows with each criterion's score as shown, their funding, and the funding line."""
+    line = funding_line(ranking)
     return [
         {
             **row,
             "scores": [_score(ranked.bid.criteria[c.id]) for c in scheme.criteria],
-            "line_above": i == line,
-            "below_line": line is not None and i > line,
+            "funding": _funding_tag(ranked),
+            "line_above": row["reference"] == line.above,
+            "fits_in_what_is_left": row["reference"] in line.fits_in_what_is_left,
         }
-        for i, (ranked, row) in enumerate(zip(ranking.rows, summary["bids"], strict=True))
+        for ranked, row in zip(ranking.rows, summary["bids"], strict=True)
     ]
+
+
+def _funding_tag(ranked: RankedBid) -> tuple[str, str]:
+    """The tag of the Funding column: its text and colour."""
+    if ranked.funded:
+        return "Funded", "govuk-tag--green"
+    if ranked.bid.status is Status.RANKED:
+        return "Does not fit", "govuk-tag--yellow"
+    return "Not funded", "govuk-tag--grey"
 
 
 def _score(result: CriterionResult) -> dict:
     return {
-        "text": None if result.score is None else show_score(result.score),
+        "text": None if result.score is None else wording.score(result.score),
         "moderated": result.moderated,
         "divergent": result.divergent,
     }

@@ -17,7 +17,7 @@ from bidtool.core.bid import FIGURE_NAMES, Bid, BidStatus, BidYear, Partner, Par
 from bidtool.core.bidfile import bid_to_dict, parse_bid
 from bidtool.core.errors import InvalidInput
 from bidtool.core.fields import REFERENCE, SLUG
-from bidtool.core.ranking import rank_bids
+from bidtool.core.ranking import funding_line, rank_bids
 from bidtool.core.scheme import Criterion, Scale, Scheme, TieBreak, parse_scheme, scheme_to_dict
 from bidtool.core.scorefile import SCORE_COLUMNS, parse_scores, write_scores
 from bidtool.core.scoring import CriterionResult, Score, ScoredBid, Status, criterion_result, weighted_score
@@ -217,6 +217,29 @@ def test_a_passing_bid_goes_unfunded_only_when_it_no_longer_fits(scheme, bids, p
             first_unfunded = first_unfunded or row.bid.reference
     assert spent == ranking.pot_used
     assert ranking.first_unfunded == first_unfunded
+
+
+@FAST
+@given(scheme=schemes_with_tie_breaks(), bids=scored_bids(), pot=st.none() | st.integers(0, 5_000_000))
+def test_the_funding_line_falls_above_the_first_bid_not_funded_and_only_fitting_bids_are_funded_below(
+    scheme, bids, pot
+):
+    ranking = rank_bids(scheme, bids, pot=pot)
+    line = funding_line(ranking)
+    references = [row.bid.reference for row in ranking.rows]
+    at = references.index(line.above) if line.above is not None else len(references)
+    assert all(row.funded is not False for row in ranking.rows[:at])
+    below = ranking.rows[at:]
+    assert line.fits_in_what_is_left == {row.bid.reference for row in below if row.funded}
+    assert all(row.bid.status is Status.RANKED for row in below if row.funded)
+    if pot is None:
+        assert line.above is None and not line.fits_in_what_is_left
+    elif line.above is not None:
+        # The first passing bid that did not fit or, when every passing bid fits, the first failing one.
+        passing = sum(row.bid.status is Status.RANKED for row in ranking.rows)
+        assert line.above == (ranking.first_unfunded or references[passing])
+    else:
+        assert all(row.funded for row in ranking.rows)
 
 
 # Scores -----------------------------------------------------------------------------------------

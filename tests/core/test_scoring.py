@@ -166,6 +166,17 @@ def test_a_bcr_below_the_vfm_gate_fails_naming_both(scheme):
     assert reasons == ["BCR 0.95 (prudent case) is below the value-for-money gate of 1.00"]
 
 
+def test_a_bcr_at_a_half_is_rounded_half_away_from_zero_in_the_gate_reason_as_on_the_page(make_scheme):
+    # 2.345 shows as 2.35 on every page; the reason once said "BCR 2.34" (half-even).
+    reasons = gate_reasons(make_scheme(vfm_gate=2.4), {}, Decimal("2.345"))
+    assert reasons == ["BCR 2.35 (prudent case) is below the value-for-money gate of 2.40"]
+
+
+def test_a_bcr_just_below_the_vfm_gate_is_given_to_the_places_that_show_it_below(make_scheme):
+    reasons = gate_reasons(make_scheme(vfm_gate=2.35), {}, Decimal("2.345"))
+    assert reasons == ["BCR 2.345 (prudent case) is below the value-for-money gate of 2.35"]
+
+
 def test_a_bcr_exactly_at_the_vfm_gate_passes(scheme):
     assert gate_reasons(scheme, {"value_for_money": Fraction(3)}, Decimal("1.0")) == []
 

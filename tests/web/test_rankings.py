@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from datetime import UTC, datetime
 from decimal import Decimal
 from html.parser import HTMLParser
 
@@ -14,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 from sqlmodel import Session
 
-from bidtool import db
+from bidtool import db, printing
 from bidtool.cli import main
 from bidtool.core.bid import Bid
 from bidtool.core.money import format_pence, to_pence
@@ -23,6 +25,7 @@ from bidtool.services import EVERYONE
 from bidtool.services.assessment import import_scores, rank_round
 from bidtool.services.bids import create_bid
 from bidtool.services.rounds import NewRound, create_round, get_round, scheme_of
+from bidtool.services.sheets import round_pack
 from tests.web.screens import screen
 
 ROUND = "tca-2013"
@@ -160,6 +163,44 @@ def test_a_what_if_pot_redraws_the_line_and_leaves_the_rounds_pot_alone(app, sco
     with app.app_context(), Session(db.engine()) as fresh:
         assert get_round(fresh, ROUND).pot_pence == 690_000_000
     assert table(reader.get(PAGE)).line_above() == "COR-06"
+
+
+def pack_summary(app, session) -> tuple[str | None, dict[str, str]]:
+    """The pack's ranked summary: the bid below its funding line, and each bid's funding."""
+    with app.test_request_context():
+        html = printing._pack_html(
+            round_pack(session, EVERYONE, ROUND), datetime.now(UTC), frozenset({printing.SUMMARY})
+        )
+    rows = re.findall(
+        r"<tr( class=\"funding-line\")?>\s*<td>\d+</td>\s*<td>([A-Z]+-\d+)</td>(.*?)</tr>", html, re.S
+    )
+    line = next((reference for marked, reference, _ in rows if marked), None)
+    funding = {reference: re.findall(r"<td[^>]*>(.*?)</td>", cells, re.S)[-1] for _, reference, cells in rows}
+    return line, funding
+
+
+@pytest.mark.parametrize(
+    ("pot", "line", "fits"),
+    [
+        (690_000_000, "COR-06", None),  # the round's £6.9m: every passing bid fits
+        (200_000_000, "WOR-18", "SFP-15"),  # £2m: some do not, and one below the line still fits
+    ],
+)
+def test_the_page_and_the_pack_draw_the_funding_line_above_the_same_bid(
+    app, scored, session, reader, pot, line, fits
+):
+    get_round(session, ROUND).pot_pence = pot
+    session.commit()
+    shown = table(reader.get(PAGE))
+    printed_line, printed = pack_summary(app, session)
+    assert shown.line_above() == printed_line == line
+    funding = {cells[1]: cells[6] for cells in shown.bids()}
+    if fits:
+        assert funding[fits] == "Funded Fits in what is left"
+        assert printed[fits] == "Funded: fits in what is left"
+    assert [ref for ref, text in funding.items() if text.startswith("Funded")] == [
+        ref for ref, text in printed.items() if text.startswith("Funded")
+    ]
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,125 @@
+"""How figures are written for people, in one place: the CLI, files, reasons, pages and prints."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+from bidtool.core.appraisal import STPR_SCHEDULE, CaseAppraisal, Payback, VfmCategory
+from bidtool.core.money import Pence, format_pence, round_pence, round_places
+from bidtool.core.years import year_label
+
+NOTHING = "–"
+UNDEFINED = "n/a"
+NO_COSTS = "n/a (no costs)"
+# A ratio just below a limit is written to at most this many places.
+MOST_PLACES = 12
+
+
+def money(pence: Pence | Decimal | None) -> str:
+    """£1,234,567 (with pence only where they are not zero); exact pence are rounded; a dash for nothing."""
+    if pence is None:
+        return NOTHING
+    return format_pence(round_pence(pence) if isinstance(pence, Decimal) else pence)
+
+
+def money_abbreviated(pence: float) -> str:
+    """Money as an axis labels it: £1.2m, £350k, £0."""
+    pounds = abs(Fraction(pence)) / 100
+    sign = "-" if pence < 0 else ""
+    if pounds >= 1_000_000:
+        return f"{sign}£{round_places(pounds / 1_000_000, 1):.1f}m"
+    if pounds >= 1_000:
+        return f"{sign}£{round_places(pounds / 1_000, 0):.0f}k"
+    return f"{sign}£{round_places(pounds, 0):.0f}"
+
+
+def ratio(value: Decimal | Fraction | None) -> str:
+    """A ratio (BCR, ROI, a weighted score) to two places, or "n/a" where it is undefined."""
+    return UNDEFINED if value is None else f"{round_places(value, 2):.2f}"
+
+
+def ratio_below(value: Decimal | Fraction, limit: Decimal) -> tuple[str, str]:
+    """A ratio below a limit and the limit, the ratio to as many places as it takes to read below it.
+
+    A BCR of 2.345 is 2.35 to two places, as the page shows it; against a gate of 2.35 it is
+    written 2.345, so that the reason never says "2.35 is below 2.35".
+    """
+    limit_places = max(2, -Decimal(limit).normalize().as_tuple().exponent)
+    places = 2
+    while round_places(value, places) >= limit and places < MOST_PLACES:
+        places += 1
+    return (
+        f"{round_places(value, places):.{places}f}",
+        f"{round_places(limit, limit_places):.{limit_places}f}",
+    )
+
+
+def percent(share: Decimal | Fraction | None) -> str:
+    """A share (0 to 1) as a whole percentage, or "n/a" where it is undefined."""
+    return UNDEFINED if share is None else f"{round_places(Fraction(share) * 100, 0):.0f}%"
+
+
+def rate(value: Decimal) -> str:
+    """A rate given as a fraction (0.035) as a percentage to one place: 3.5%."""
+    return f"{round_places(value * 100, 1):.1f}%"
+
+
+def factor(value: Decimal) -> str:
+    """A discount factor to four places."""
+    return f"{round_places(value, 4):.4f}"
+
+
+def score(value: Fraction | int | None) -> str:
+    """A score as people read it (3, or 2.33 for a mean), or a dash when unscored."""
+    if value is None:
+        return NOTHING
+    value = Fraction(value)
+    return str(value.numerator) if value.denominator == 1 else ratio(value)
+
+
+def vfm(category: VfmCategory | None) -> str:
+    """The value-for-money category of a BCR; without costs there is no BCR, so no category."""
+    return NO_COSTS if category is None else category.label
+
+
+def payback(case: CaseAppraisal) -> str:
+    """The payback year of a case, or why there is none."""
+    if case.payback is Payback.PAID_BACK:
+        return year_label(case.payback_year)
+    if case.payback is Payback.NOT_APPLICABLE:
+        return "Not applicable (no costs)"
+    return "Not within the bid's years"
+
+
+def payback_sentence(case: CaseAppraisal) -> str:
+    """The payback of a case as a sentence of prose (none when the bid has no costs)."""
+    if case.payback is Payback.PAID_BACK:
+        return f"It pays back in {year_label(case.payback_year)}."
+    if case.payback is Payback.NOT_WITHIN_YEARS:
+        return "It does not pay back within its own years."
+    return ""
+
+
+def discounting(case: CaseAppraisal) -> str:
+    """The Green Book rates that discount this case's years, as far as its years reach."""
+    reach = case.years[-1].year - case.years[0].year if case.years else 0
+    parts = []
+    first = 1
+    for last, value in STPR_SCHEDULE:
+        parts.append((first, last, value))
+        if last is None or reach <= last:
+            break
+        first = last + 1
+    if len(parts) == 1:
+        return f"{rate(parts[0][2])} a year"
+    steps = [f"{rate(value)} for years {first} to {last}" for first, last, value in parts[:-1]]
+    steps[0] = steps[0].replace(" for", " a year for", 1)
+    return f"{', '.join(steps)}, then {rate(parts[-1][2])}"
+
+
+def bcr_and_vfm(case: CaseAppraisal) -> str:
+    """A case's BCR with its value-for-money category in words: 2.35 (high value for money)."""
+    if case.vfm_category is None:
+        return f"{ratio(case.bcr)} (no costs)"
+    return f"{ratio(case.bcr)} ({case.vfm_category.label.lower()} value for money)"

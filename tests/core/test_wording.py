@@ -1,0 +1,130 @@
+"""How figures are written for people: one rounding rule, and one wording of payback, value for money
+and the discount rates, for the CLI, the files, the reasons, the pages and the prints."""
+
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bidtool.core import wording
+from bidtool.core.appraisal import appraise
+from bidtool.core.bid import BidYear
+from bidtool.core.money import round_places
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (Decimal("2.345"), "2.35"),  # half away from zero, where f"{x:.2f}" gave 2.34 (half-even)
+        (Decimal("2.335"), "2.34"),
+        (Decimal("-2.345"), "-2.35"),
+        (Decimal("2.3449999"), "2.34"),
+        (Fraction(1, 3), "0.33"),
+        (Fraction(2, 3), "0.67"),
+        (Decimal(4), "4.00"),
+        (None, "n/a"),
+    ],
+)
+def test_a_ratio_is_shown_to_two_places_half_away_from_zero(value, shown):
+    assert wording.ratio(value) == shown
+
+
+@pytest.mark.parametrize(
+    ("share", "shown"),
+    [(Decimal("0.125"), "13%"), (Decimal("0.005"), "1%"), (Decimal("0.004"), "0%"), (Decimal(1), "100%")],
+)
+def test_a_share_is_a_whole_percentage_half_away_from_zero(share, shown):
+    assert wording.percent(share) == shown
+
+
+def test_a_score_is_whole_or_a_mean_to_two_places():
+    assert [wording.score(s) for s in (3, Fraction(5, 2), Fraction(7, 3), None)] == ["3", "2.50", "2.33", "–"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.decimals(min_value=-(10**9), max_value=10**9, places=6, allow_nan=False, allow_infinity=False),
+    st.integers(0, 4),
+)
+def test_rounding_is_half_away_from_zero_as_decimal_rounds_half_up(value, places):
+    expected = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    assert round_places(value, places) == expected
+    assert round_places(-value, places) == -expected
+    assert abs(round_places(value, places) - value) <= Decimal(5).scaleb(-places - 1)
+
+
+@pytest.mark.parametrize(
+    ("bcr", "gate", "shown"),
+    [
+        (Decimal("2.345"), Decimal("2.35"), ("2.345", "2.35")),  # never "2.35 is below 2.35"
+        (Decimal("2.345"), Decimal("2.4"), ("2.35", "2.40")),
+        (Decimal("0.95"), Decimal("1.0"), ("0.95", "1.00")),
+        (Decimal("2.349999"), Decimal("2.35"), ("2.349999", "2.35")),
+        (Decimal("0.5"), Decimal("0.625"), ("0.50", "0.625")),
+    ],
+)
+def test_a_ratio_below_a_limit_takes_the_places_it_needs_to_read_below_it(bcr, gate, shown):
+    assert wording.ratio_below(bcr, gate) == shown
+
+
+def a_case(make_bid, years: int, payback: str = "paid_back"):
+    costs = {"paid_back": 100_000, "not_within_years": 10**9, "not_applicable": 0}[payback]
+    spread = [BidYear(2014, award_costs=costs)] + [BidYear(2014 + t, savings=50_000) for t in range(1, years)]
+    return appraise(make_bid(spread)).prudent
+
+
+@pytest.mark.parametrize(
+    ("years", "shown"),
+    [
+        (1, "3.5% a year"),
+        (31, "3.5% a year"),  # years 0 to 30: the rate never steps down
+        (32, "3.5% a year for years 1 to 30, then 3.0%"),
+        (76, "3.5% a year for years 1 to 30, then 3.0%"),
+        (77, "3.5% a year for years 1 to 30, 3.0% for years 31 to 75, then 2.5%"),
+    ],
+)
+def test_the_discount_rate_is_said_as_far_as_the_bids_years_reach(make_bid, years, shown):
+    assert wording.discounting(a_case(make_bid, years)) == shown
+
+
+def test_payback_is_worded_once_for_every_case(make_bid):
+    paid, never, free = (a_case(make_bid, 12, p) for p in ("paid_back", "not_within_years", "not_applicable"))
+    assert [wording.payback(c) for c in (paid, never, free)] == [
+        "2017/18",
+        "Not within the bid's years",
+        "Not applicable (no costs)",
+    ]
+    assert [wording.payback_sentence(c) for c in (paid, never, free)] == [
+        "It pays back in 2017/18.",
+        "It does not pay back within its own years.",
+        "",
+    ]
+
+
+def test_value_for_money_is_the_category_or_no_costs(make_bid):
+    case = a_case(make_bid, 12)
+    assert wording.vfm(case.vfm_category) == case.vfm_category.label
+    assert wording.vfm(None) == "n/a (no costs)"
+    free = a_case(make_bid, 3, "not_applicable")
+    assert wording.bcr_and_vfm(free) == "n/a (no costs)"
+    assert (
+        wording.bcr_and_vfm(case)
+        == f"{wording.ratio(case.bcr)} ({case.vfm_category.label.lower()} value for money)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("pence", "shown"),
+    [
+        (123_456_789.0, "£1.2m"),
+        (125_000_000.0, "£1.3m"),
+        (35_050_000.0, "£351k"),
+        (5050.0, "£51"),
+        (0.0, "£0"),
+        (-250_000_000.0, "-£2.5m"),
+    ],
+)
+def test_an_axis_labels_money_short_rounding_half_away_from_zero(pence, shown):
+    assert wording.money_abbreviated(pence) == shown
