@@ -5,16 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
-from zoneinfo import ZoneInfo
 
 from flask import Flask
 
 from bidtool.core import summary
+from bidtool.core.deadlines import UK, clock, show_deadline
 from bidtool.core.money import format_pence, round_pence, to_pence
 from bidtool.core.scoring import show_score
 from bidtool.core.years import year_label
-
-UK = ZoneInfo("Europe/London")
 
 
 def money(pence: int | Decimal | None) -> str:
@@ -54,9 +52,7 @@ def uk_time(moment: datetime | None) -> str:
     if moment is None:
         return "–"
     local = moment.astimezone(UK)
-    return (
-        f"{local.day} {local:%B %Y} at {local.hour % 12 or 12}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
-    )
+    return f"{local.day} {local:%B %Y} at {clock(local)}"
 
 
 def init_app(app: Flask) -> None:
@@ -66,5 +62,6 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(factor)
     app.add_template_filter(percent)
     app.add_template_filter(uk_time)
+    app.add_template_filter(show_deadline, "deadline")
     app.add_template_filter(score)
     app.add_template_filter(year_label, "year")
