@@ -183,6 +183,15 @@ class RoundForm(FlaskForm):
     submit = SubmitField("Create round", widget=GovSubmitInput())
 
 
+class RoundChangeForm(FlaskForm):
+    """A round's name, pot and deadline, with the rules of a new round."""
+
+    name = RoundForm.name
+    pot = RoundForm.pot
+    deadline = RoundForm.deadline
+    submit = SubmitField("Save changes", widget=GovSubmitInput())
+
+
 class AboutForm(FlaskForm):
     reference = reference_field(
         "Bid reference", "Enter a reference for the bid", "Unique in the round, like SWI-01"

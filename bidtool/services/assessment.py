@@ -496,7 +496,7 @@ def moderation(session: Session, lead_id: int, round_ref: str, bid_ref: str) -> 
         scores.setdefault(row.criterion, []).append(
             (users[row.assessor_id], row, row.assessor_id not in conflicted)
         )
-    return Moderation(bid, _score(session, bid), scores, _rows(session, bid, None, moderated=True))
+    return Moderation(bid, scored_bid(session, bid), scores, _rows(session, bid, None, moderated=True))
 
 
 def save_moderation(
@@ -531,7 +531,7 @@ def complete_assessment(session: Session, lead_id: int, round_ref: str, bid_ref:
     """Mark a bid's assessment complete once every criterion has a score; nothing changes after."""
     bid = _moderated_bid(session, lead_id, round_ref, bid_ref)
     _open_for_assessment(bid)
-    scored = _score(session, bid)
+    scored = scored_bid(session, bid)
     unscored = [c for c, r in scored.criteria.items() if r.score is None]
     if unscored:
         raise Refused(f"The assessment cannot be complete: {scored.reasons[0]}.")
@@ -540,7 +540,8 @@ def complete_assessment(session: Session, lead_id: int, round_ref: str, bid_ref:
     session.commit()
 
 
-def _score(session: Session, bid: BidRow) -> ScoredBid:
+def scored_bid(session: Session, bid: BidRow) -> ScoredBid:
+    """A bid's result per criterion and weighted score, as the round's ranking computes it."""
     return _scored(session, bid.round, [bid])[0]
 
 
@@ -572,8 +573,10 @@ class Event:
     justification: str
 
 
-def history(session: Session, round_row: RoundRow, bid: BidRow | None = None) -> list[Event]:
-    """What happened to the assessment of a round's bids (or one bid), oldest first."""
+def history(
+    session: Session, round_row: RoundRow, bid: BidRow | None = None, *, only_round: bool = False
+) -> list[Event]:
+    """What happened to a round and its bids' assessment (or one bid, or the round only), oldest first."""
     query = (
         select(HistoryRow, BidRow.reference, UserRow.email)
         .outerjoin(BidRow, BidRow.id == HistoryRow.bid_id)
@@ -582,6 +585,8 @@ def history(session: Session, round_row: RoundRow, bid: BidRow | None = None) ->
     )
     if bid is not None:
         query = query.where(HistoryRow.bid_id == bid.id)
+    elif only_round:
+        query = query.where(HistoryRow.bid_id.is_(None))
     names = {c.id: c.name for c in scheme_of(round_row).criteria}
     return [
         Event(

@@ -7,8 +7,10 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
+from bidtool.core.deadlines import has_passed, show_deadline
+from bidtool.core.money import format_pence
 from bidtool.core.scheme import Scheme
-from bidtool.models import RoundRow, utcnow
+from bidtool.models import HistoryRow, RoundRow, utcnow
 from bidtool.services import NotFound, Refused, schemes
 
 
@@ -34,6 +36,45 @@ def create_round(session: Session, new: NewRound) -> RoundRow:
     return row
 
 
+@dataclass(frozen=True)
+class RoundChange:
+    """What an admin may change in a round; its reference and scheme stay as they are."""
+
+    name: str
+    pot: int
+    deadline: datetime | None
+
+
+def change_round(session: Session, actor_id: int, round_ref: str, change: RoundChange) -> list[str]:
+    """Change a round's name, pot and deadline, each change in the round's history; say what changed."""
+    # Imported here: the assessment service itself builds on this one.
+    from bidtool.services.assessment import Kind
+
+    row = get_round(session, round_ref)
+    changed = []
+    for subject, old, new, shown in (
+        ("Name", row.name, change.name, str),
+        ("Pot", row.pot_pence, change.pot, format_pence),
+        ("Deadline", row.deadline, change.deadline, show_deadline),
+    ):
+        if old != new:
+            changed.append(subject)
+            session.add(
+                HistoryRow(
+                    round_id=row.id,
+                    actor_id=actor_id,
+                    kind=Kind.ROUND.value,
+                    subject=subject,
+                    old=shown(old),
+                    new=shown(new),
+                )
+            )
+    row.name, row.pot_pence, row.deadline = change.name, change.pot, change.deadline
+    session.add(row)
+    session.commit()
+    return changed
+
+
 def list_rounds(session: Session) -> list[RoundRow]:
     return list(session.exec(select(RoundRow).order_by(RoundRow.created_at.desc(), RoundRow.id.desc())).all())
 
@@ -49,6 +90,6 @@ def scheme_of(round_row: RoundRow) -> Scheme:
     return schemes.to_core(round_row.scheme)
 
 
-def is_open(round_row: RoundRow) -> bool:
-    """Whether bids in the round can still be changed: until its deadline, if it has one."""
-    return round_row.deadline is None or utcnow() < round_row.deadline
+def is_open(round_row: RoundRow, now: datetime | None = None) -> bool:
+    """Whether bids in the round can still be changed: until its deadline is over, if it has one."""
+    return round_row.deadline is None or not has_passed(round_row.deadline, now or utcnow())

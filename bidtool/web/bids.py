@@ -10,7 +10,16 @@ from flask_login import current_user
 
 from bidtool import db
 from bidtool.core.access import Action
-from bidtool.core.bid import MONEY_FIELDS, Bid, BidYear, Partner, PartnerType, figure_total, repeat_savings
+from bidtool.core.bid import (
+    MONEY_FIELDS,
+    Bid,
+    BidStatus,
+    BidYear,
+    Partner,
+    PartnerType,
+    figure_total,
+    repeat_savings,
+)
 from bidtool.core.errors import BidToolError
 from bidtool.core.fields import MAX_NARRATIVE
 from bidtool.core.years import financial_year_of
@@ -97,6 +106,7 @@ def _about(form: AboutForm, bid: Bid) -> Bid:
 def show(round_ref: str, bid_ref: str):
     row = _bid(round_ref, bid_ref)
     check = bids.self_check(row)
+    reads_scores = can(Action.READ_ASSESSMENTS)
     return render_template(
         "bids/show.html",
         title=f"{row.reference}: {row.title}",
@@ -108,7 +118,12 @@ def show(round_ref: str, bid_ref: str):
         why_locked=bids.why_locked(row),
         can_score=can(Action.SCORE_BIDS),
         can_moderate=can(Action.MODERATE),
-        events=assessment.history(db.session(), row.round, row) if can(Action.READ_ASSESSMENTS) else None,
+        own=can(Action.WRITE_BIDS),
+        criteria=check.scheme.criteria,
+        result=assessment.scored_bid(db.session(), row)
+        if reads_scores and row.status != BidStatus.DRAFT.value
+        else None,
+        events=assessment.history(db.session(), row.round, row) if reads_scores else None,
     )
 
 

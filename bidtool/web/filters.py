@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from flask import Flask
 
+from bidtool.core.deadlines import UK, clock, show_deadline
 from bidtool.core.money import to_pence
 from bidtool.core.ranking import standing
 from bidtool.core.wording import (
@@ -24,8 +24,6 @@ from bidtool.core.wording import (
 )
 from bidtool.core.years import year_label
 
-UK = ZoneInfo("Europe/London")
-
 
 def pounds(amount: Decimal | None) -> str:
     """Pounds, as summaries give them, written as `money` writes pence; a dash for nothing."""
@@ -37,9 +35,7 @@ def uk_time(moment: datetime | None) -> str:
     if moment is None:
         return "–"
     local = moment.astimezone(UK)
-    return (
-        f"{local.day} {local:%B %Y} at {local.hour % 12 or 12}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
-    )
+    return f"{local.day} {local:%B %Y} at {clock(local)}"
 
 
 def init_app(app: Flask) -> None:
@@ -47,5 +43,6 @@ def init_app(app: Flask) -> None:
     for wording in (*shown, discounting):
         app.add_template_filter(wording)
     app.add_template_filter(uk_time)
+    app.add_template_filter(show_deadline, "deadline")
     app.add_template_filter(standing)
     app.add_template_filter(year_label, "year")

@@ -1,20 +1,21 @@
-"""Rounds: the list, a new round, and a round's bids."""
+"""Rounds: the list, a new round, changing one, and a round's bids."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from bidtool import db
 from bidtool.core.access import Action
 from bidtool.core.appraisal import VfmCategory
 from bidtool.core.bid import BidStatus
+from bidtool.core.deadlines import deadline_day, end_of_day
 from bidtool.core.errors import BidToolError
-from bidtool.forms import RoundForm
-from bidtool.services import bids, rounds, schemes
+from bidtool.forms import RoundChangeForm, RoundForm
+from bidtool.services import assessment, bids, rounds, schemes
 from bidtool.web.auth import can, requires, scope
-from bidtool.web.filters import UK
 
 blueprint = Blueprint("rounds", __name__)
 
@@ -34,14 +35,16 @@ def index():
 @requires(Action.MANAGE_ROUNDS)
 def new():
     form = RoundForm()
-    form.scheme.choices = [(s.key, s.name) for s in schemes.list_schemes(db.session())]
+    form.scheme.choices = [("", "Choose a scheme")] + [
+        (s.key, s.name) for s in schemes.list_schemes(db.session())
+    ]
     if form.validate_on_submit():
-        deadline = None
-        if form.deadline.data:
-            # The end of the deadline day in UK time, kept in UTC.
-            deadline = datetime.combine(form.deadline.data + timedelta(days=1), time(), UK)
         new_round = rounds.NewRound(
-            form.reference.data.strip(), form.name.data.strip(), form.scheme.data, form.pot.data, deadline
+            form.reference.data.strip(),
+            form.name.data.strip(),
+            form.scheme.data,
+            form.pot.data,
+            _deadline(form),
         )
         try:
             created = rounds.create_round(db.session(), new_round)
@@ -51,6 +54,35 @@ def new():
             flash(f"Round {created.reference} created", "success")
             return redirect(url_for("rounds.show", round_ref=created.reference))
     return render_template("rounds/new.html", title="Create a round", form=form)
+
+
+def _deadline(form: RoundForm | RoundChangeForm) -> datetime | None:
+    """The end of the day typed, in UK time."""
+    return end_of_day(form.deadline.data) if form.deadline.data else None
+
+
+@blueprint.route("/rounds/<round_ref>/edit", methods=["GET", "POST"])
+@requires(Action.MANAGE_ROUNDS)
+def edit(round_ref: str):
+    round_row = rounds.get_round(db.session(), round_ref)
+    form = RoundChangeForm(
+        data={
+            "name": round_row.name,
+            "pot": round_row.pot_pence,
+            "deadline": deadline_day(round_row.deadline) if round_row.deadline else None,
+        }
+    )
+    if form.validate_on_submit():
+        change = rounds.RoundChange(form.name.data, form.pot.data, _deadline(form))
+        changed = rounds.change_round(db.session(), current_user.id, round_ref, change)
+        if changed:
+            named = [subject.lower() for subject in changed]
+            listed = " and ".join([", ".join(named[:-1]), named[-1]] if len(named) > 1 else named)
+            flash(f"The round's {listed} {'have' if len(named) > 1 else 'has'} been changed", "success")
+        else:
+            flash("Nothing was changed: the round is as it was")
+        return redirect(url_for("rounds.show", round_ref=round_ref))
+    return render_template("rounds/edit.html", title=f"Change {round_row.name}", form=form, round=round_row)
 
 
 @blueprint.get("/rounds/<round_ref>")
@@ -77,4 +109,8 @@ def show(round_ref: str):
         vfm_labels=[c.label for c in VfmCategory] + ["n/a"],
         can_write=can(Action.WRITE_BIDS),
         can_upload=can(Action.UPLOAD_BIDS),
+        can_manage=can(Action.MANAGE_ROUNDS),
+        events=assessment.history(db.session(), round_row, only_round=True)
+        if can(Action.MANAGE_ROUNDS) or can(Action.READ_ASSESSMENTS)
+        else None,
     )

@@ -1,15 +1,26 @@
 """Rounds: opening one with a scheme, a pot and a deadline, and whether its bids can still change."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import Session, select
 
 from bidtool import db
-from bidtool.models import RoundRow, utcnow
+from bidtool.core.deadlines import end_of_day
+from bidtool.models import HistoryRow, RoundRow, UserRow, utcnow
 from bidtool.services import NotFound, Refused
-from bidtool.services.rounds import NewRound, create_round, get_round, is_open, list_rounds, scheme_of
+from bidtool.services.assessment import Kind, history
+from bidtool.services.rounds import (
+    NewRound,
+    RoundChange,
+    change_round,
+    create_round,
+    get_round,
+    is_open,
+    list_rounds,
+    scheme_of,
+)
 from bidtool.services.schemes import add_scheme_files
 from tests.samples import SCHEMES
 
@@ -105,3 +116,85 @@ def test_a_deadline_read_back_from_the_database_is_timezone_aware(session, schem
         assert row.deadline.tzinfo is not None
         assert row.created_at.tzinfo is not None
         assert row.created_at <= utcnow()
+
+
+UK = ZoneInfo("Europe/London")
+
+
+@pytest.mark.parametrize(
+    ("day", "stored"),
+    [
+        (date(2027, 3, 31), datetime(2027, 3, 31, 22, 59, 59, tzinfo=UTC)),  # British Summer Time
+        (date(2027, 1, 27), datetime(2027, 1, 27, 23, 59, 59, tzinfo=UTC)),  # GMT
+    ],
+    ids=["summer", "winter"],
+)
+def test_a_round_is_open_all_of_its_deadline_day_and_closes_at_midnight_uk_time(
+    session, schemes, day, stored
+):
+    create_round(session, NewRound("edge", "Edge", "tca", 1, end_of_day(day)))
+
+    with Session(db.engine()) as fresh:
+        row = get_round(fresh, "edge")
+        assert row.deadline == stored
+        midnight = datetime.combine(day + timedelta(days=1), datetime.min.time(), UK)
+        assert is_open(row, now=midnight - timedelta(hours=12))
+        assert is_open(row, now=midnight - timedelta(seconds=1))
+        assert is_open(row, now=midnight - timedelta(microseconds=1))
+        assert not is_open(row, now=midnight)
+        assert not is_open(row, now=midnight + timedelta(microseconds=1))
+
+
+@pytest.fixture
+def admin_id(session) -> int:
+    user = UserRow(email="admin@tests.bidtool.test", password_hash="-", role="admin")
+    session.add(user)
+    session.commit()
+    return user.id
+
+
+def round_entries() -> list[tuple]:
+    with Session(db.engine()) as fresh:
+        rows = fresh.exec(select(HistoryRow).order_by(HistoryRow.id))
+        return [(h.bid_id, h.kind, h.subject, h.old, h.new) for h in rows]
+
+
+def test_changing_a_round_keeps_each_change_in_its_history_as_people_read_it(session, schemes, admin_id):
+    create_round(session, NewRound("tca-2027", "TCA 2027", "tca", 500_000_000))
+
+    changed = change_round(
+        session, admin_id, "tca-2027", RoundChange("TCA 2027/28", 612_345_650, end_of_day(date(2027, 3, 31)))
+    )
+
+    assert changed == ["Name", "Pot", "Deadline"]
+    assert round_entries() == [
+        (None, "round", "Name", "TCA 2027", "TCA 2027/28"),
+        (None, "round", "Pot", "£5,000,000", "£6,123,456.50"),
+        (None, "round", "Deadline", "None set", "11:59pm on 31 March 2027"),
+    ]
+    with Session(db.engine()) as fresh:
+        row = get_round(fresh, "tca-2027")
+        assert (row.name, row.pot_pence, row.deadline) == (
+            "TCA 2027/28",
+            612_345_650,
+            datetime(2027, 3, 31, 22, 59, 59, tzinfo=UTC),
+        )
+        events = history(fresh, row, only_round=True)
+        assert [(e.kind, e.bid, e.subject, e.actor) for e in events] == [
+            (Kind.ROUND, "", subject, "admin@tests.bidtool.test") for subject in changed
+        ]
+        assert history(fresh, row) == events
+
+
+def test_a_round_change_that_changes_nothing_writes_no_history(session, schemes, admin_id):
+    deadline = end_of_day(date(2027, 3, 31))
+    create_round(session, NewRound("same", "Same", "tca", 100, deadline))
+
+    assert change_round(session, admin_id, "same", RoundChange("Same", 100, deadline)) == []
+    assert change_round(session, admin_id, "same", RoundChange("Same", 100, None)) == ["Deadline"]
+    assert round_entries() == [(None, "round", "Deadline", "11:59pm on 31 March 2027", "None set")]
+
+
+def test_changing_an_unknown_round_is_not_found(session, schemes, admin_id):
+    with pytest.raises(NotFound, match="There is no round 'nope'"):
+        change_round(session, admin_id, "nope", RoundChange("Nope", 1, None))

@@ -42,6 +42,7 @@ ROUTES = {
     "rounds.index": ("GET", "/", answers(200)),
     "rounds.new": ("GET", "/rounds/new", only({"admin": 200})),
     "rounds.show": ("GET", f"/rounds/{ROUND}", answers(200)),
+    "rounds.edit": ("GET", f"/rounds/{ROUND}/edit", only({"admin": 200})),
     "bids.new": ("GET", f"/rounds/{ROUND}/bids/new", only(dict.fromkeys(WRITERS, 200))),
     "bids.show": ("GET", f"/rounds/{ROUND}/bids/{DRAFT}", READ_DRAFT),
     "bids.about": ("GET", f"/rounds/{ROUND}/bids/{DRAFT}/about", WRITE_DRAFT),

@@ -90,7 +90,8 @@ def test_the_page_to_create_a_round_offers_the_shipped_schemes(app, admin, demo)
 
     assert response.status_code == 200
     [(_, context)] = seen
-    assert sorted(key for key, _ in context["form"].scheme.choices) == [
+    assert context["form"].scheme.choices[0] == ("", "Choose a scheme")
+    assert sorted(key for key, _ in context["form"].scheme.choices[1:]) == [
         "fire-transformation-2015",
         "relative-baseline",
         "tca",
@@ -109,9 +110,9 @@ def test_the_deadline_of_a_new_round_is_a_gov_uk_date_input_of_three_boxes(admin
 @pytest.mark.parametrize(
     ("typed", "deadline"),
     [
-        (["27", "3", "2026"], datetime(2026, 3, 28, 0, 0, tzinfo=UTC)),  # the end of the day, GMT
-        (["30", "06", "2026"], datetime(2026, 6, 30, 23, 0, tzinfo=UTC)),  # the end of the day, BST
-        ([" 1 ", "2", "2027"], datetime(2027, 2, 2, 0, 0, tzinfo=UTC)),
+        (["27", "3", "2026"], datetime(2026, 3, 27, 23, 59, 59, tzinfo=UTC)),  # the end of the day, GMT
+        (["30", "06", "2026"], datetime(2026, 6, 30, 22, 59, 59, tzinfo=UTC)),  # the end of the day, BST
+        ([" 1 ", "2", "2027"], datetime(2027, 2, 1, 23, 59, 59, tzinfo=UTC)),
         (["", "", ""], None),
     ],
     ids=["winter", "summer", "spaces", "none"],
