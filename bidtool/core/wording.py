@@ -118,8 +118,9 @@ def discounting(case: CaseAppraisal) -> str:
     return f"{', '.join(steps)}, then {rate(parts[-1][2])}"
 
 
-def bcr_and_vfm(case: CaseAppraisal) -> str:
-    """A case's BCR with its value-for-money category in words: 2.35 (high value for money)."""
+def bcr_and_vfm(case: CaseAppraisal, case_name: str = "") -> str:
+    """A case's BCR, named, with its value-for-money category: 2.35 prudent (high value for money)."""
+    shown = f"{ratio(case.bcr)} {case_name}".rstrip()
     if case.vfm_category is None:
-        return f"{ratio(case.bcr)} (no costs)"
-    return f"{ratio(case.bcr)} ({case.vfm_category.label.lower()} value for money)"
+        return f"{shown} (no costs)"
+    return f"{shown} ({case.vfm_category.label.lower()} value for money)"

@@ -128,3 +128,12 @@ def test_value_for_money_is_the_category_or_no_costs(make_bid):
 )
 def test_an_axis_labels_money_short_rounding_half_away_from_zero(pence, shown):
     assert wording.money_abbreviated(pence) == shown
+
+
+def test_a_named_case_reads_its_bcr_then_its_name_then_its_category(make_bid):
+    case = a_case(make_bid, 12)
+    label = case.vfm_category.label.lower()
+    assert (
+        wording.bcr_and_vfm(case, "prudent") == f"{wording.ratio(case.bcr)} prudent ({label} value for money)"
+    )
+    assert wording.bcr_and_vfm(a_case(make_bid, 3, "not_applicable"), "prudent") == "n/a prudent (no costs)"
