@@ -10,6 +10,7 @@ from bidtool.core.errors import Problems
 from bidtool.core.fields import has_control_characters
 
 MAX_NAME = 300  # as long as an organisation stored with a bid or a user
+MAX_ALIASES = 50_000  # characters of alias lines: some hundred organisations with a few names each
 SEPARATOR = " = "
 
 Groups = tuple[tuple[str, ...], ...]

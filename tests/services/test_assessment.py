@@ -7,7 +7,7 @@ from bidtool import db
 from bidtool.core.access import Role
 from bidtool.core.errors import InvalidInput
 from bidtool.models import AssignmentRow, BidRow, HistoryRow, ScoreRow
-from bidtool.services import NotFound, Refused
+from bidtool.services import Refused
 from bidtool.services.accounts import NewUser, create_user
 from bidtool.services.assessment import (
     Entry,
