@@ -15,6 +15,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovPasswordInput,
     GovSelect,
     GovSubmitInput,
+    GovTextArea,
     GovTextInput,
 )
 from wtforms import (
@@ -40,6 +41,7 @@ from bidtool.core.bid import PartnerType
 from bidtool.core.bidfile import MAX_PARTNERS, MAX_YEARS
 from bidtool.core.fields import MAX_NARRATIVE, REFERENCE, REFERENCE_RULE
 from bidtool.core.money import MoneyError, Pence, parse_pounds, to_pounds
+from bidtool.core.organisations import MAX_ALIASES
 from bidtool.core.scheme import Scheme
 from bidtool.core.scorefile import MAX_JUSTIFICATION
 from bidtool.core.years import YearError, parse_year, year_label
@@ -459,6 +461,19 @@ class InterestForm(FlaskForm):
         ],
     )
     submit = SubmitField("Declare interest", widget=GovSubmitInput())
+
+
+class AliasesForm(FlaskForm):
+    aliases = StringField(
+        "Names of one organisation, one organisation a line",
+        widget=GovTextArea(),
+        description="Separate the names with ' = ', for example: Swindon BC = Swindon Borough Council",
+        filters=[lambda text: text or ""],
+        validators=[
+            Length(max=MAX_ALIASES, message=f"The aliases must be {MAX_ALIASES:,} characters or fewer")
+        ],
+    )
+    submit = SubmitField("Save aliases", widget=GovSubmitInput())
 
 
 class AssignForm(FlaskForm):

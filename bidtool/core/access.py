@@ -37,6 +37,7 @@ class Action(StrEnum):
     ASSIGN_ASSESSORS = "assign_assessors"  # and see every conflict of interest
     MODERATE = "moderate"  # moderated scores, and marking a bid's assessment complete
     READ_ASSESSMENTS = "read_assessments"  # every assessor's scores, the history, rankings, sheets, packs
+    EDIT_ALIASES = "edit_aliases"  # a round's organisation aliases, which conflicts of interest go by
 
 
 PERMISSIONS: dict[Role, frozenset[Action]] = {
@@ -49,10 +50,13 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             Action.ASSIGN_ASSESSORS,
             Action.MODERATE,
             Action.READ_ASSESSMENTS,
+            Action.EDIT_ALIASES,
         }
     ),
     Role.PANEL: frozenset({Action.READ_BIDS, Action.READ_ASSESSMENTS}),
-    Role.ADMIN: frozenset({Action.READ_BIDS, Action.UPLOAD_BIDS, Action.MANAGE_ROUNDS, Action.MANAGE_USERS}),
+    Role.ADMIN: frozenset(
+        {Action.READ_BIDS, Action.UPLOAD_BIDS, Action.MANAGE_ROUNDS, Action.MANAGE_USERS, Action.EDIT_ALIASES}
+    ),
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from bidtool.core.errors import BidToolError
 
@@ -28,3 +29,14 @@ class Scope:
 
 
 EVERYONE = Scope()
+
+
+class Kind(StrEnum):
+    """What a history entry records."""
+
+    SCORE = "score"
+    MODERATION = "moderation"
+    STATUS = "status"
+    ASSIGNMENT = "assignment"
+    CONFLICT = "conflict"
+    ROUND = "round"

@@ -16,6 +16,7 @@ from bidtool.core.access import Role
 from bidtool.core.errors import BidToolError
 from bidtool.models import SignInAttemptRow, UserRow, utcnow
 from bidtool.services import EVERYONE, NotFound, Refused, Scope
+from bidtool.services.conflicts import end_conflicted_assignments
 
 hasher = PasswordHasher()
 EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,63}")
@@ -151,7 +152,8 @@ def list_users(session: Session) -> list[UserRow]:
 def update_user(
     session: Session, by: int, user_id: int, role: Role, organisation: str | None, active: bool
 ) -> UserRow:
-    """Change a user's role, organisation or whether they can sign in (never an admin's own access)."""
+    """Change a user's role, organisation or whether they can sign in (never an admin's own access);
+    assignments the change brings into a conflict of interest end."""
     user = get_user(session, user_id)
     if user_id == by and (role is not Role.ADMIN or not active):
         raise Refused("You cannot take away your own admin access: ask another admin.")
@@ -160,5 +162,6 @@ def update_user(
     user.role = role.value
     user.organisation = (organisation or "").strip() or None
     user.active = active
+    end_conflicted_assignments(session, by, assessor_id=user.id)
     session.commit()
     return user

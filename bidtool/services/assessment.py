@@ -34,8 +34,9 @@ from bidtool.models import (
     UserRow,
     utcnow,
 )
-from bidtool.services import EVERYONE, NotFound, Refused, Scope
-from bidtool.services.bids import get_bid, round_bids, to_core
+from bidtool.services import EVERYONE, Kind, NotFound, Refused, Scope
+from bidtool.services.bids import get_bid, round_bids, to_core, visible
+from bidtool.services.conflicts import conflicts, end_conflicted_assignments, round_conflicts
 from bidtool.services.rounds import get_round, scheme_of
 
 MAX_REASON = 2_000
@@ -47,17 +48,6 @@ class Progress(StrEnum):
     NOT_STARTED = "Not started"
     IN_PROGRESS = "In progress"
     SUBMITTED = "Submitted"
-
-
-class Kind(StrEnum):
-    """What a history entry records."""
-
-    SCORE = "score"
-    MODERATION = "moderation"
-    STATUS = "status"
-    ASSIGNMENT = "assignment"
-    CONFLICT = "conflict"
-    ROUND = "round"
 
 
 @dataclass(frozen=True)
@@ -120,18 +110,6 @@ def _user(session: Session, user_id: int) -> UserRow:
 # Conflicts of interest
 
 
-def conflicts(session: Session, bid: BidRow) -> dict[int, str]:
-    """Assessors with an interest in a bid, and why: declared, or their organisation is a partner."""
-    found = {
-        c.assessor_id: c.reason for c in session.exec(select(ConflictRow).where(ConflictRow.bid_id == bid.id))
-    }
-    organisations = {p.name.casefold() for p in bid.partners} | {bid.lead_organisation.casefold()}
-    for user in _assessors(session, Role.ASSESSOR, Role.LEAD_ASSESSOR):
-        if user.organisation and user.organisation.casefold() in organisations:
-            found.setdefault(user.id, f"{user.organisation} is a partner in the bid")
-    return found
-
-
 def _assessors(session: Session, *roles: Role) -> list[UserRow]:
     query = select(UserRow).where(UserRow.role.in_([r.value for r in roles]), UserRow.active)
     return list(session.exec(query.order_by(UserRow.email)))
@@ -156,28 +134,17 @@ def declare_interest(session: Session, actor_id: int, round_ref: str, bid_ref: s
         new="declared",
         justification=reason,
     )
-    assignment = _assignment(session, bid.id, actor_id)
-    if assignment is not None:
-        session.delete(assignment)
-        _history(
-            session,
-            bid,
-            actor_id,
-            Kind.ASSIGNMENT,
-            email,
-            old="assigned",
-            new="removed",
-            justification="Conflict of interest declared",
-        )
+    end_conflicted_assignments(session, actor_id, bid_ids=[bid.id], assessor_id=actor_id)
     session.commit()
 
 
 def declared_interests(session: Session, actor_id: int, round_row: RoundRow) -> list[tuple[BidRow, str]]:
     """The bids of a round an assessor has an interest in (declared or through their organisation)."""
+    found = round_conflicts(session, round_row, assessor_id=actor_id)
     return [
         (bid, reason)
         for bid in round_bids(session, EVERYONE, round_row)
-        if (reason := conflicts(session, bid).get(actor_id)) is not None
+        if (reason := found.get(bid.id, {}).get(actor_id)) is not None
     ]
 
 
@@ -207,8 +174,9 @@ def assign(
         problems.add("assessors", "Select at least one assessor")
     problems.raise_if_any()
     assigned, refused = 0, []
+    found = round_conflicts(session, round_row, chosen_bids)
     for bid in chosen_bids:
-        conflicted = conflicts(session, bid)
+        conflicted = found.get(bid.id, {})
         for user in chosen:
             if bid.status == BidStatus.DRAFT.value:
                 refused.append(f"{bid.reference} is still a draft, so it cannot be assigned")
@@ -261,6 +229,7 @@ def round_assignments(
     scheme = scheme_of(round_row)
     users = {u.id: u for u in session.exec(select(UserRow))}
     listed = []
+    found_conflicts = round_conflicts(session, round_row)
     for bid in round_bids(session, EVERYONE, round_row):
         query = select(AssignmentRow).where(AssignmentRow.bid_id == bid.id)
         assignees = [
@@ -269,7 +238,7 @@ def round_assignments(
             )
             for a in session.exec(query)
         ]
-        found = [(users[i], reason) for i, reason in conflicts(session, bid).items()]
+        found = [(users[i], reason) for i, reason in found_conflicts.get(bid.id, {}).items()]
         listed.append(
             BidAssignments(
                 bid, sorted(assignees, key=lambda a: a.user.email), sorted(found, key=lambda c: c[0].email)
@@ -297,10 +266,8 @@ class Assignment:
 def my_assessments(session: Session, assessor_id: int) -> list[Assignment]:
     """The bids assigned to an assessor, in every round, with their progress."""
     query = (
-        select(BidRow)
-        .join(AssignmentRow, AssignmentRow.bid_id == BidRow.id)
+        visible(session, Scope(assessor_id=assessor_id))
         .join(RoundRow, RoundRow.id == BidRow.round_id)
-        .where(AssignmentRow.assessor_id == assessor_id)
         .order_by(RoundRow.created_at.desc(), RoundRow.id.desc(), BidRow.reference)
     )
     return [
@@ -415,10 +382,7 @@ def _open_for_assessment(bid: BidRow) -> None:
 
 def scoring_bid(session: Session, assessor_id: int, round_ref: str, bid_ref: str) -> BidRow:
     """A bid an assessor may open to score: assigned to them, and no conflict of interest."""
-    bid = get_bid(session, Scope(assessor_id=assessor_id), round_ref, bid_ref)
-    if assessor_id in conflicts(session, bid):
-        raise Refused(f"You have a conflict of interest in {bid.reference}, so you cannot assess it.")
-    return bid
+    return get_bid(session, Scope(assessor_id=assessor_id), round_ref, bid_ref)
 
 
 def my_scores(session: Session, bid: BidRow, assessor_id: int) -> dict[str, ScoreRow]:
@@ -550,10 +514,11 @@ def _scored(session: Session, round_row: RoundRow, rows: Sequence[BidRow]) -> li
     scheme = scheme_of(round_row)
     scores = round_scores(session, round_row, rows)
     emails = {u.id: u.email for u in session.exec(select(UserRow))}
+    found = round_conflicts(session, round_row, rows)
     scored = []
     for row in rows:
         core = to_core(row)
-        conflicted = frozenset(emails[a] for a in conflicts(session, row))
+        conflicted = frozenset(emails[a] for a in found.get(row.id, {}))
         scored.append(score_bid(scheme, core, appraise(core, scheme.optimism_bias), scores, conflicted))
     return scored
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -26,6 +26,7 @@ from bidtool.models import (
     utcnow,
 )
 from bidtool.services import NotFound, OtherOrganisation, Refused, Scope
+from bidtool.services.conflicts import end_conflicted_assignments, round_conflicts
 from bidtool.services.rounds import get_round, is_open, scheme_of
 
 
@@ -100,23 +101,43 @@ def write(row: BidRow, bid: Bid) -> None:
     ]
 
 
-def _visible(scope: Scope):
-    """Bids the scope may see: an organisation's own, those assigned to an assessor, or all."""
+def visible(session: Session, scope: Scope):
+    """Bids the scope may see: an organisation's own, all, or those assigned to an assessor that
+    they have no conflict of interest with (whatever has changed since they were assigned)."""
     query = select(BidRow)
     if scope.organisation is not None:
         query = query.where(BidRow.lead_organisation == scope.organisation)
     if scope.assessor_id is not None:
-        assigned = select(AssignmentRow.bid_id).where(AssignmentRow.assessor_id == scope.assessor_id)
-        query = query.where(BidRow.id.in_(assigned))
+        assigned = session.exec(
+            select(BidRow).join(AssignmentRow).where(AssignmentRow.assessor_id == scope.assessor_id)
+        ).all()
+        conflicted = _conflicted(session, scope, assigned)
+        query = query.where(BidRow.id.in_([b.id for b in assigned if b.id not in conflicted]))
     return query
 
 
+def _conflicted(session: Session, scope: Scope, bids: Sequence[BidRow]) -> set[int]:
+    """Which of these bids the scope's assessor has a conflict of interest in (one look per round)."""
+    by_round = {b.round_id: b.round for b in bids}
+    return {
+        bid_id
+        for round_row in by_round.values()
+        for bid_id, found in round_conflicts(
+            session, round_row, [b for b in bids if b.round_id == round_row.id], scope.assessor_id
+        ).items()
+        if scope.assessor_id in found
+    }
+
+
 def get_bid(session: Session, scope: Scope, round_ref: str, bid_ref: str) -> BidRow:
-    """Find a bid of a round that the scope may see (NotFound otherwise, whatever the reason)."""
-    row = session.exec(
-        _visible(scope).join(RoundRow).where(RoundRow.reference == round_ref, BidRow.reference == bid_ref)
-    ).first()
+    """Find a bid of a round that the scope may see (NotFound otherwise; Refused for an assessor
+    with a conflict of interest in it, who knows of the bid already)."""
+    where = (RoundRow.reference == round_ref, BidRow.reference == bid_ref)
+    row = session.exec(visible(session, scope).join(RoundRow).where(*where)).first()
     if row is None:
+        hidden = session.exec(select(BidRow).join(RoundRow).where(*where)).first()
+        if scope.assessor_id is not None and hidden is not None and _conflicted(session, scope, [hidden]):
+            raise Refused(f"You have a conflict of interest in {bid_ref}, so you cannot open or assess it.")
         raise NotFound(f"There is no bid {bid_ref!r} in round {round_ref!r}.")
     return row
 
@@ -124,14 +145,16 @@ def get_bid(session: Session, scope: Scope, round_ref: str, bid_ref: str) -> Bid
 def visible_counts(session: Session, scope: Scope) -> dict[int, int]:
     """How many bids of each round (by id) the scope may see."""
     counts: dict[int, int] = {}
-    for row in session.exec(_visible(scope)):
+    for row in session.exec(visible(session, scope)):
         counts[row.round_id] = counts.get(row.round_id, 0) + 1
     return counts
 
 
 def round_bids(session: Session, scope: Scope, round_row: RoundRow) -> list[BidRow]:
     return list(
-        session.exec(_visible(scope).where(BidRow.round_id == round_row.id).order_by(BidRow.reference)).all()
+        session.exec(
+            visible(session, scope).where(BidRow.round_id == round_row.id).order_by(BidRow.reference)
+        ).all()
     )
 
 
@@ -176,8 +199,10 @@ def create_bid(session: Session, scope: Scope, round_ref: str, bid: Bid) -> BidR
     return row
 
 
-def save_bid(session: Session, scope: Scope, round_ref: str, bid_ref: str, bid: Bid) -> BidRow:
-    """Save a draft as it now stands (the status stays draft)."""
+def save_bid(
+    session: Session, scope: Scope, round_ref: str, bid_ref: str, bid: Bid, actor_id: int | None = None
+) -> BidRow:
+    """Save a draft as it now stands (the status stays draft); assignments it now conflicts with end."""
     row = get_bid(session, scope, round_ref, bid_ref)
     if not editable(row):
         raise Refused(why_locked(row))
@@ -185,6 +210,7 @@ def save_bid(session: Session, scope: Scope, round_ref: str, bid_ref: str, bid: 
         raise OtherOrganisation("The lead organisation must stay your own organisation.")
     _check_reference(session, row.round, bid.reference, row)
     write(row, dataclasses.replace(bid, status=BidStatus.DRAFT))
+    end_conflicted_assignments(session, actor_id, bid_ids=[row.id])
     session.commit()
     return row
 

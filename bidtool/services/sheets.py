@@ -17,8 +17,9 @@ from bidtool.core.scheme import Criterion, Scheme
 from bidtool.core.scoring import CriterionResult, criterion_points
 from bidtool.models import BidRow, RoundRow, ScoreRow, UserRow
 from bidtool.services import Scope
-from bidtool.services.assessment import conflicts, rank_round
+from bidtool.services.assessment import rank_round
 from bidtool.services.bids import get_bid, round_bids, self_check
+from bidtool.services.conflicts import round_conflicts
 from bidtool.services.rounds import get_round, scheme_of
 
 
@@ -109,10 +110,11 @@ def _sheets(session: Session, round_row: RoundRow, ranking: Ranking, rows: list[
         .order_by(ScoreRow.criterion, ScoreRow.id)
     ):
         scores[score.bid_id].append(score)
+    found = round_conflicts(session, round_row, rows)
     sheets = []
     for row in rows:
         check = self_check(row)
-        interests = conflicts(session, row)
+        interests = found.get(row.id, {})
         result = ranked[row.reference]
 
         def shown(score: ScoreRow, interests=interests) -> AssessorScore:

@@ -10,7 +10,19 @@ from werkzeug.exceptions import Forbidden, HTTPException, NotFound, RequestEntit
 
 from bidtool.services import NotFound as MissingThing
 from bidtool.services import Refused
-from bidtool.web import admin, assessment, auth, bids, files, filters, prints, rankings, rounds, security
+from bidtool.web import (
+    admin,
+    aliases,
+    assessment,
+    auth,
+    bids,
+    files,
+    filters,
+    prints,
+    rankings,
+    rounds,
+    security,
+)
 
 csrf = CSRFProtect()
 # Their macros refer to each other by these package names, so the names prefix their templates.
@@ -44,6 +56,7 @@ def init_app(app: Flask) -> None:
         prints.blueprint,
         admin.blueprint,
         assessment.blueprint,
+        aliases.blueprint,
     ):
         app.register_blueprint(blueprint)
     app.register_error_handler(MissingThing, lambda error: _error_page(NotFound(), str(error)))

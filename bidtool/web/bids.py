@@ -64,7 +64,7 @@ def _to_bid(row) -> str:
 def _save(round_ref: str, row, bid: Bid, form, next_url: str | None):
     """Save the draft, then go on; a refusal (a taken reference, say) shows at its field or the form."""
     try:
-        saved = bids.save_bid(db.session(), scope(), round_ref, row.reference, bid)
+        saved = bids.save_bid(db.session(), scope(), round_ref, row.reference, bid, current_user.id)
     except Refused as error:
         _refusal_at(form, error).append(str(error))
         return None

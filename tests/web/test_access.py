@@ -95,6 +95,8 @@ ROUTES = {
     "assessment.moderate": ("GET", f"/rounds/{ROUND}/bids/{DRAFT}/moderate", only({"lead": 200})),
     "assessment.complete": ("POST", f"/rounds/{ROUND}/bids/{DRAFT}/complete", only({"lead": 302})),
     "assessment.scores_download": ("GET", f"/rounds/{ROUND}/scores.xlsx", only({"lead": 200, "panel": 200})),
+    # The names conflicts of interest go by: the lead assessor and the admin keep them.
+    "aliases.edit": ("GET", f"/rounds/{ROUND}/aliases", only({"lead": 200, "admin": 200})),
 }
 
 
