@@ -140,7 +140,7 @@ def demo_command() -> None:
 def create_user_command(email: str, role: str, organisation: str | None) -> None:
     """Create a user; the password is read from standard input, or generated and printed."""
     typed = "" if sys.stdin is None or sys.stdin.isatty() else sys.stdin.readline().rstrip("\r\n")
-    password = typed or generate_password()
+    password = typed or generate_password(email)
     user = create_user(db.session(), NewUser(email, Role(role), organisation), password)
     click.echo(f"Created {user.email} ({Role(user.role).label}).")
     if not typed:

@@ -25,6 +25,10 @@ def init_app(app: Flask, overrides: dict | None) -> None:
         WTF_CSRF_TIME_LIMIT=None,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        TRUSTED_PROXIES=0,  # reverse proxies in front whose X-Forwarded-For/-Proto are believed
+        SIGN_IN_ADDRESS_LIMIT="10 per minute",  # failed sign-ins from one client address
+        RATELIMIT_STORAGE_URI="memory://",  # one worker's memory; e.g. redis://host:6379 for several
+        RATELIMIT_STRATEGY="moving-window",  # the last minute, not the clock's minute
     )
     app.config.from_pyfile(instance / "config.py", silent=True)
     app.config.from_prefixed_env(ENV_PREFIX.rstrip("_"))

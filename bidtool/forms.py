@@ -341,6 +341,12 @@ class SignInForm(FlaskForm):
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
+PASSWORD_RULES = (
+    "At least 12 characters, not one of the most common passwords, not one character repeated and "
+    "without the part of the email address before the @. A few unrelated words make a strong password."
+)
+
+
 class PasswordForm(FlaskForm):
     current = PasswordField(
         "Current password",
@@ -350,7 +356,7 @@ class PasswordForm(FlaskForm):
     new = PasswordField(
         "New password",
         widget=GovPasswordInput(),
-        description="At least 12 characters. A few unrelated words make a strong password.",
+        description=PASSWORD_RULES,
         validators=[InputRequired("Enter a new password"), Length(min=12, max=200)],
     )
     confirm = PasswordField(
@@ -381,6 +387,16 @@ class NewUserForm(FlaskForm):
         validators=[Optional(), Length(max=300)],
     )
     submit = SubmitField("Create user", widget=GovSubmitInput())
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        "New password",
+        widget=GovPasswordInput(),
+        description=f"{PASSWORD_RULES} Leave it empty for bidtool to make one and show it to you once.",
+        validators=[Optional(), Length(max=200)],
+    )
+    submit = SubmitField("Reset the password", widget=GovSubmitInput())
 
 
 class EditUserForm(FlaskForm):

@@ -148,6 +148,8 @@ class UserRow(SQLModel, table=True):
     organisation: str | None = Field(default=None, max_length=300)
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
+    # Counted up to end every session of the user at once: each session holds the version it began with.
+    session_version: int = 0
 
 
 class SignInAttemptRow(SQLModel, table=True):

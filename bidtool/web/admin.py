@@ -1,4 +1,5 @@
-"""Admin pages: the users, creating them, changing their role or disabling them."""
+"""Admin pages: the users, creating them, changing their role or disabling them, resetting their
+password and ending their sessions."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from flask_login import current_user
 
 from bidtool import db
 from bidtool.core.access import ROLE_LABELS, Action, Role
-from bidtool.forms import EditUserForm, NewUserForm
+from bidtool.forms import EditUserForm, NewUserForm, ResetPasswordForm
 from bidtool.services import Refused, accounts
 from bidtool.web.auth import requires
 
@@ -28,7 +29,7 @@ def users():
 def new_user():
     form = NewUserForm()
     if form.validate_on_submit():
-        password = accounts.generate_password()
+        password = accounts.generate_password(form.email.data)
         new = accounts.NewUser(form.email.data, Role(form.role.data), form.organisation.data)
         try:
             user = accounts.create_user(db.session(), new, password)
@@ -64,3 +65,33 @@ def edit_user(user_id: int):
             flash(f"{user.email} updated", "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/edit_user.html", title="Change the user", form=form, user=user)
+
+
+@blueprint.post("/users/<int:user_id>/sign-out")
+@requires(Action.MANAGE_USERS)
+def sign_out_user(user_id: int):
+    user = accounts.end_sessions(db.session(), user_id)
+    flash(f"{user.email} has been signed out everywhere", "success")
+    return redirect(url_for("admin.edit_user", user_id=user_id))
+
+
+@blueprint.route("/users/<int:user_id>/password", methods=["GET", "POST"])
+@requires(Action.MANAGE_USERS)
+def reset_password(user_id: int):
+    user = accounts.get_user(db.session(), user_id)
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        typed = form.password.data
+        password = typed or accounts.generate_password(user.email)
+        try:
+            accounts.reset_password(db.session(), user_id, password)
+        except Refused as error:
+            form.form_errors.append(str(error))
+        else:
+            if not typed:
+                return render_template(
+                    "admin/created_user.html", title="Password reset", email=user.email, password=password
+                )
+            flash(f"The password of {user.email} has been reset and their sessions ended", "success")
+            return redirect(url_for("admin.edit_user", user_id=user_id))
+    return render_template("admin/reset_password.html", title="Reset the password", form=form, user=user)

@@ -1,4 +1,5 @@
-"""Security headers on every response, and a session cookie that is Secure over HTTPS."""
+"""Security headers on every response, a session cookie that is Secure over HTTPS, and the client's
+address and scheme as a trusted proxy gives them."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import secrets
 
 from flask import Flask, g, request
 from flask.sessions import SecureCookieSessionInterface
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 
 class SessionCookies(SecureCookieSessionInterface):
@@ -40,6 +42,10 @@ def _headers(response):
 
 
 def init_app(app: Flask) -> None:
+    # Only when configured: otherwise any client could name itself in X-Forwarded-For.
+    proxies = int(app.config["TRUSTED_PROXIES"])
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     app.session_interface = SessionCookies()
     app.add_template_global(csp_nonce)
     app.after_request(_headers)

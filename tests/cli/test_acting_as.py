@@ -6,7 +6,7 @@ import pytest
 
 from bidtool.core.access import Role
 from bidtool.services.accounts import NewUser, create_user
-from tests.conftest import email_of
+from tests.conftest import PASSWORD, email_of
 from tests.samples import bid_data
 
 
@@ -19,7 +19,7 @@ def database(demo, people, database_url, monkeypatch):
 def swindon(session, database):
 
     create_user(
-        session, NewUser("swindon@tests.bidtool.test", Role.COUNCIL, "Swindon Borough Council"), "x" * 12
+        session, NewUser("swindon@tests.bidtool.test", Role.COUNCIL, "Swindon Borough Council"), PASSWORD
     )
     return "swindon@tests.bidtool.test"
 

@@ -85,6 +85,9 @@ ROUTES = {
     "admin.users": ("GET", "/admin/users", only({"admin": 200})),
     "admin.new_user": ("GET", "/admin/users/new", only({"admin": 200})),
     "admin.edit_user": ("GET", "/admin/users/{panel}", only({"admin": 200})),
+    "admin.reset_password": ("GET", "/admin/users/{panel}/password", only({"admin": 200})),
+    # Signing the panel member out everywhere: the admin is sent back to the user's page.
+    "admin.sign_out_user": ("POST", "/admin/users/{panel}/sign-out", only({"admin": 302})),
     "assessment.mine": ("GET", "/assessments", only({"assessor": 200})),
     "assessment.assignments": ("GET", f"/rounds/{ROUND}/assessors", only({"lead": 200})),
     # Nothing named to remove: the lead is told there is no such bid.

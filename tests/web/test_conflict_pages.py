@@ -49,6 +49,9 @@ def test_an_admin_giving_an_assessor_a_partners_organisation_takes_the_bid_away_
         data={"role": "assessor", "organisation": "Mid Suffolk District Council", "active": "yes"},
     )
     assert response.status_code == 302
+    # The change ended the assessor's session; signed in again, they read the bid nowhere.
+    assert assessor.get(f"/rounds/{ROUND}/bids/{BID}").status_code == 302
+    assessor = sign_in("assessor")
     assert set(everywhere(assessor).values()) == {False}
     refused = assessor.get(f"/rounds/{ROUND}/bids/{BID}")
     assert "You have a conflict of interest in BMS-01" in refused.get_data(as_text=True)
