@@ -6,6 +6,7 @@ import dataclasses
 import re
 from pathlib import Path, PurePath
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bidtool import reports
@@ -14,7 +15,7 @@ from bidtool.core.bidfile import bid_to_dict, parse_bid
 from bidtool.core.bidtable import rows_to_bids
 from bidtool.core.errors import InvalidInput, Problem
 from bidtool.files import dump_json, parse_json
-from bidtool.models import BidRow
+from bidtool.models import BidRow, RoundRow
 from bidtool.services import Refused, Scope
 from bidtool.services.bids import add_bid, round_bids, to_core
 from bidtool.services.rounds import get_round, is_open, scheme_of
@@ -90,8 +91,7 @@ def import_bids(
             problems += error.problems
     if not uploads:
         problems.append(Problem("", "Choose one or more files to upload."))
-    present = set(session.exec(select(BidRow.reference).where(BidRow.round_id == round_row.id)).all())
-    problems += _clashes(found, present, scope)
+    problems += _clashes(found, _present(session, round_row), scope)
     if problems:
         raise InvalidInput(problems)
     try:
@@ -99,11 +99,22 @@ def import_bids(
             # A council's bids arrive as drafts: they are submitted through the self-check.
             arriving = bid if scope.organisation is None else dataclasses.replace(bid, status=BidStatus.DRAFT)
             add_bid(session, round_row, arriving)
+        session.commit()
+    except IntegrityError:
+        # Another upload of the same bids got there first, between the check above and the write.
+        session.rollback()
+        clashes = _clashes(found, _present(session, round_row), scope)
+        if not clashes:
+            raise
+        raise InvalidInput(clashes) from None
     except Exception:
         session.rollback()
         raise
-    session.commit()
     return [bid.reference for _, bid in found]
+
+
+def _present(session: Session, round_row: RoundRow) -> set[str]:
+    return set(session.exec(select(BidRow.reference).where(BidRow.round_id == round_row.id)).all())
 
 
 def _clashes(found: list[tuple[str, Bid]], present: set[str], scope: Scope) -> list[Problem]:
