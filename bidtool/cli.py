@@ -495,8 +495,13 @@ def import_bids_command(round_ref: str, files: tuple[Path, ...], as_email: str |
             problems += error.problems
     if problems:
         raise InvalidInput(problems)
-    added = transfer.import_bids(db.session(), scope, round_ref, uploads)
+    imported = transfer.import_bids(db.session(), scope, round_ref, uploads)
+    added = imported.references
     click.echo(f"{len(added)} bid{'s' if len(added) != 1 else ''} added to {round_ref}: {', '.join(added)}")
+    for drafted in imported.drafted:
+        click.echo(f"{drafted.reference} is given as submitted but arrived as a draft: its self-check finds")
+        for error in drafted.errors:
+            click.echo(f"  - {error}")
 
 
 @main.command("export-bids")

@@ -17,14 +17,22 @@ def init_app(app: Flask) -> None:
     url = app.config["DATABASE_URL"]
     engine = create_engine(url)
     if url.startswith("sqlite"):
-        event.listen(engine, "connect", _sqlite_foreign_keys)
+        event.listen(engine, "connect", _sqlite_settings)
     app.extensions["bidtool.engine"] = engine
     app.teardown_appcontext(_close_session)
 
 
-def _sqlite_foreign_keys(connection, _record) -> None:
+# How long a write waits for another to finish before SQLite gives up with "database is locked":
+# longer than the longest import the upload limits allow, shorter than a worker's timeout (30 s).
+SQLITE_BUSY_TIMEOUT_MS = 20_000
+
+
+def _sqlite_settings(connection, _record) -> None:
     # SQLite ignores foreign keys unless asked, and deleting a bid must delete its years.
     connection.execute("PRAGMA foreign_keys = ON")
+    # Write-ahead logging lets pages be read while an import writes; a write waits its turn.
+    connection.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    connection.execute("PRAGMA journal_mode = WAL")
 
 
 def engine() -> Engine:

@@ -33,13 +33,22 @@ from wtforms import (
     StringField,
 )
 from wtforms.fields import SubmitField
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from bidtool.core.access import Role
 from bidtool.core.appraisal import CONFIDENCE_GRADES
 from bidtool.core.bid import PartnerType
 from bidtool.core.bidfile import MAX_PARTNERS, MAX_YEARS
-from bidtool.core.fields import MAX_NARRATIVE, REFERENCE, REFERENCE_RULE
+from bidtool.core.fields import MAX_NARRATIVE, REFERENCE, REFERENCE_RULE, has_control_characters
 from bidtool.core.money import MoneyError, Pence, parse_pounds, to_pounds
 from bidtool.core.organisations import MAX_ALIASES
 from bidtool.core.scheme import Scheme
@@ -75,6 +84,14 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def plain_text(form, field) -> None:
+    """Refuse the control characters that bid files refuse too (tabs and line breaks are kept)."""
+    if isinstance(field.data, str) and has_control_characters(field.data):
+        raise ValidationError(
+            f"{field.label.text.removesuffix(' (optional)')} contains a control character: remove it"
+        )
+
+
 def text_field(label: str, missing: str | None = None, limit: int = 300, **kwargs) -> StringField:
     """A one-line text field, trimmed of spaces; required when `missing` says what to ask for."""
     presence = DataRequired(missing) if missing else Optional()
@@ -83,7 +100,11 @@ def text_field(label: str, missing: str | None = None, limit: int = 300, **kwarg
     )
     extra = kwargs.pop("validators", [])
     return StringField(
-        label, widget=GovTextInput(), filters=[_strip], validators=[presence, too_long, *extra], **kwargs
+        label,
+        widget=GovTextInput(),
+        filters=[_strip],
+        validators=[presence, too_long, plain_text, *extra],
+        **kwargs,
     )
 
 
@@ -309,7 +330,10 @@ def narrative_form(questions: list[tuple[str, str, str]], data: dict[str, str]) 
             question,
             widget=GovCharacterCount(),
             validators=[
-                Length(max=MAX_NARRATIVE, message=f"{question} must be {MAX_NARRATIVE:,} characters or fewer")
+                Length(
+                    max=MAX_NARRATIVE, message=f"{question} must be {MAX_NARRATIVE:,} characters or fewer"
+                ),
+                plain_text,
             ],
             default=data.get(key, ""),
         )
@@ -384,7 +408,7 @@ class NewUserForm(FlaskForm):
         "Organisation",
         widget=GovTextInput(),
         description="Required for council users: the organisation whose bids they write, as it leads bids",
-        validators=[Optional(), Length(max=300)],
+        validators=[Optional(), Length(max=300), plain_text],
     )
     submit = SubmitField("Create user", widget=GovSubmitInput())
 
@@ -402,7 +426,7 @@ class ResetPasswordForm(FlaskForm):
 class EditUserForm(FlaskForm):
     role = SelectField("Role", widget=GovSelect(), choices=ROLE_CHOICES)
     organisation = StringField(
-        "Organisation", widget=GovTextInput(), validators=[Optional(), Length(max=300)]
+        "Organisation", widget=GovTextInput(), validators=[Optional(), Length(max=300), plain_text]
     )
     active = SelectField(
         "Can sign in", widget=GovSelect(), choices=[("yes", "Yes"), ("no", "No: the account is disabled")]
@@ -474,6 +498,7 @@ class InterestForm(FlaskForm):
         validators=[
             DataRequired("Enter your interest in the bid"),
             Length(max=2_000, message="Your interest must be 2,000 characters or fewer"),
+            plain_text,
         ],
     )
     submit = SubmitField("Declare interest", widget=GovSubmitInput())

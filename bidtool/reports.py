@@ -10,6 +10,7 @@ import zipfile
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
+from xml.parsers import expat
 
 import openpyxl
 import pandas as pd
@@ -43,6 +44,12 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ROWS = 10_000
 MAX_COLUMNS = 200
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+# Counted in the workbook's XML before openpyxl reads it, since openpyxl holds every shared
+# string and every cell of a row (the blank ones before its last cell too) in memory: a real
+# round's sheet is a few thousand rows of about thirty cells, and fewer different texts.
+MAX_CELLS = 300_000
+MAX_SHARED_STRINGS = 200_000
+MAX_XML_ELEMENTS = 3_000_000
 
 # A spreadsheet runs a cell that starts with one of these as a formula: CSV cells that would are
 # written with a leading apostrophe (which reading removes), XLSX cells are marked as text.
@@ -132,16 +139,88 @@ def read_xlsx(name: str, data: bytes) -> tuple[list[str], list[list[str]]]:
 
 
 def _check_archive(name: str, data: bytes) -> None:
-    """Refuse what is not a zip archive (as XLSX files are) or would unpack to far more than it is."""
+    """Refuse what is not a zip archive (as XLSX files are), or would cost far more to read than a
+    round of bids: measured by reading its XML as a stream, before openpyxl parses any of it."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
+            parts = archive.infolist()
+            if sum(info.file_size for info in parts) > MAX_UNPACKED_BYTES:
+                raise _fail(name, f"unpacks to more than {MAX_UNPACKED_BYTES // (1024 * 1024)} MB")
+            counter = _XmlCounter(name)
+            for info in parts:
+                if info.filename.lower().endswith((".xml", ".rels")):
+                    with archive.open(info) as part:
+                        counter.read(info.filename, part)
     except (zipfile.BadZipFile, ValueError, OSError, EOFError):
         raise _fail(
             name, "is not an XLSX workbook (save it from Excel as 'Excel Workbook (.xlsx)')"
         ) from None
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise _fail(name, f"unpacks to more than {MAX_UNPACKED_BYTES // (1024 * 1024)} MB")
+
+
+class _XmlCounter:
+    """Count the cells, shared strings and elements of a workbook's XML parts, refusing too many."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.cells = self.strings = self.elements = 0
+        self.column = 0  # the last column reached in the current row
+
+    def read(self, part_name: str, part) -> None:
+        parser = expat.ParserCreate(namespace_separator=" ")
+        parser.StartElementHandler = self._start
+        parser.StartDoctypeDeclHandler = self._doctype
+        try:
+            while chunk := part.read(1024 * 1024):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+        except expat.ExpatError as error:
+            raise _fail(
+                self.name, f"cannot be read as an XLSX workbook ({part_name[:60]} is not XML: {error})"
+            ) from None
+
+    def _doctype(self, *_args) -> None:
+        # Workbooks never declare a document type; one that does may define entities to expand.
+        raise _fail(self.name, "cannot be read as an XLSX workbook (it declares an XML document type)")
+
+    def _start(self, tag: str, attributes: dict[str, str]) -> None:
+        self.elements += 1
+        if self.elements > MAX_XML_ELEMENTS:
+            raise _fail(self.name, f"has more than {MAX_XML_ELEMENTS:,} XML elements, far more than bids use")
+        namespace, _, local = tag.rpartition(" ")
+        if "spreadsheetml" not in namespace:
+            return
+        if local == "row":
+            self.column = 0
+        elif local == "c":
+            column = _column_number(attributes.get("r", "")) or self.column + 1
+            if column > self.column:
+                self.cells += column - self.column
+                self.column = column
+            if self.cells > MAX_CELLS:
+                raise _fail(
+                    self.name,
+                    f"has more than {MAX_CELLS:,} cells (counting the blank cells before each row's last "
+                    f"one); the most bidtool reads is {MAX_CELLS:,}: delete the cells that are not part of "
+                    "the bids",
+                )
+        elif local == "si":
+            self.strings += 1
+            if self.strings > MAX_SHARED_STRINGS:
+                raise _fail(
+                    self.name,
+                    f"has more than {MAX_SHARED_STRINGS:,} different texts; the most bidtool reads is "
+                    f"{MAX_SHARED_STRINGS:,}",
+                )
+
+
+def _column_number(reference: str) -> int:
+    """The column of a cell reference such as "AB12" (28), or 0 when it has none."""
+    number = 0
+    for letter in reference:
+        if not "A" <= letter <= "Z":
+            break
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
 
 
 def _sheet_rows(name: str, source) -> list[list[str]]:
@@ -368,10 +447,19 @@ def ranking_csv(scheme: Scheme, summary: dict) -> str:
     return pd.DataFrame(rows).to_csv(index=False, lineterminator="\n")
 
 
+def _xlsx_texts(row: dict) -> dict:
+    """A row whose text can go into a workbook, whatever it holds (control characters escaped)."""
+    return {
+        key: _xlsx_value(value, numeric=False) if isinstance(value, str) else value
+        for key, value in row.items()
+    }
+
+
 def ranking_xlsx(scheme: Scheme, summary: dict) -> bytes:
     out = io.BytesIO()
+    rows = [_xlsx_texts(row) for row in ranking_rows(scheme, summary)]
     with pd.ExcelWriter(out, engine="openpyxl") as writer:
-        pd.DataFrame(ranking_rows(scheme, summary)).to_excel(writer, sheet_name="Ranking", index=False)
+        pd.DataFrame(rows).to_excel(writer, sheet_name="Ranking", index=False)
         _tidy(writer.sheets["Ranking"])
     return out.getvalue()
 
@@ -412,6 +500,7 @@ def scores_xlsx(scores: Sequence[Score], events: Sequence) -> bytes:
                 ("at (UTC)", "by", "bid", "what", "subject", "old", "new", "justification"),
             ),
         ):
-            pd.DataFrame(rows, columns=list(columns)).to_excel(writer, sheet_name=name, index=False)
+            frame = pd.DataFrame([_xlsx_texts(row) for row in rows], columns=list(columns))
+            frame.to_excel(writer, sheet_name=name, index=False)
             _tidy(writer.sheets[name])
     return out.getvalue()

@@ -21,6 +21,14 @@ from bidtool.core.years import YearError, parse_year, year_label
 BID_FORMAT = "bidtool.bid/1"
 MAX_YEARS = 60
 MAX_PARTNERS = 200
+# A round of the 2013/14 award had 145 bids; an upload of more is a round split into files.
+MAX_BIDS_PER_UPLOAD = 500
+
+
+def too_many_bids(count: int, advice: str = "split it into smaller files") -> str:
+    """Say that a file (or an upload) holds more bids than one upload may add."""
+    return f"{count:,} bids; an upload may add at most {MAX_BIDS_PER_UPLOAD:,}: {advice}"
+
 
 _FIELDS = {
     "format", "reference", "title", "lead_organisation", "contact", "status", "partners",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from collections import Counter
@@ -9,8 +11,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from bidtool.core.bid import MONEY_FIELDS, SUMMARY, Bid, BidYear
-from bidtool.core.bidfile import BID_FORMAT, MAX_PARTNERS, bid_to_dict, parse_bid
+from bidtool.core.bid import MONEY_FIELDS, SUMMARY, Bid, BidYear, Partner
+from bidtool.core.bidfile import (
+    BID_FORMAT,
+    MAX_BIDS_PER_UPLOAD,
+    MAX_PARTNERS,
+    bid_to_dict,
+    parse_bid,
+    too_many_bids,
+)
 from bidtool.core.errors import InvalidInput, Problem
 from bidtool.core.fields import strict_json
 from bidtool.core.money import Pence, to_pounds
@@ -49,7 +58,7 @@ COLUMN_GUIDANCE = {
     "partners": "Every partner as Name (type), separated by ';', for example "
     "'Anytown Borough Council (district); Shire Police (police)'. Types: district, county, unitary, "
     "metropolitan, london_borough, fire, police, health, probation, voluntary, private, other. "
-    "A name cannot contain ';'.",
+    "A partner whose name contains ';' is put in double quotes, for example \"Smith; Jones Ltd (private)\".",
     "year": "The financial year of the row, such as 2014/15; the years of a bid must not repeat.",
     "award_costs": "One-off costs paid from the award in this year.",
     "match_costs": "One-off costs paid by the partners (match funding) in this year.",
@@ -86,7 +95,7 @@ def bids_to_rows(bids: Sequence[Bid]) -> tuple[list[str], list[list[str]]]:
         if bid.reference in seen:
             problems.append(Problem(f"bid {bid.reference}", "the reference is used by more than one bid"))
         seen.add(bid.reference)
-        first = _bid_cells(bid, keys, problems)
+        first = _bid_cells(bid, keys)
         for i, year in enumerate(bid.years or (None,)):
             cells = first if i == 0 else {"reference": bid.reference}
             rows.append([{**cells, **_year_cells(year)}.get(column, "") for column in columns])
@@ -105,16 +114,15 @@ def _json_number(value: object) -> object:
     raise TypeError(f"cannot write {type(value).__name__} as a number")
 
 
-def _bid_cells(bid: Bid, keys: Sequence[str], problems: list[Problem]) -> dict[str, str]:
-    for partner in bid.partners:
-        if ";" in partner.name:
-            problems.append(
-                Problem(
-                    f"bid {bid.reference}, partners",
-                    f"the name {partner.name[:60]!r} contains ';', which separates partners in CSV and XLSX "
-                    "files; rename the partner or export the bids as JSON",
-                )
-            )
+def _partner_entry(partner: Partner) -> str:
+    """A partner as "Name (type)", in double quotes (doubled inside) where the name holds a ';'."""
+    entry = f"{partner.name} ({partner.type.value})"
+    if any(mark in entry for mark in ";\r\n") or entry.startswith('"'):
+        return '"' + entry.replace('"', '""') + '"'
+    return entry
+
+
+def _bid_cells(bid: Bid, keys: Sequence[str]) -> dict[str, str]:
     stated = bid_to_dict(bid)["stated_totals"]
     return {
         "reference": bid.reference,
@@ -124,7 +132,7 @@ def _bid_cells(bid: Bid, keys: Sequence[str], problems: list[Problem]) -> dict[s
         "status": bid.status.value,
         "award_sought": _pounds(bid.award_sought),
         "savings_confidence": "" if bid.savings_confidence is None else str(bid.savings_confidence),
-        "partners": "; ".join(f"{p.name} ({p.type.value})" for p in bid.partners),
+        "partners": "; ".join(_partner_entry(p) for p in bid.partners),
         **{NARRATIVE + key: bid.narrative.get(key, "") for key in keys},
         STATED_TOTALS: json.dumps(stated, default=_json_number, ensure_ascii=False) if stated else "",
     }
@@ -174,6 +182,8 @@ def rows_to_bids(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> list[
     names = _header(columns)
     found = _Found({name: i for i, name in enumerate(names) if name})
     groups = _groups(names, rows, found)
+    if len(groups) > MAX_BIDS_PER_UPLOAD:
+        raise InvalidInput([Problem("", f"holds {too_many_bids(len(groups))}")])
     bids = []
     for group in groups:
         before = len(found)
@@ -320,7 +330,17 @@ def _split_partner(text: str) -> tuple[str, str] | None:
 
 def _partners(cell: str, number: int, found: _Found) -> tuple[list[dict], list[int]]:
     """Read the partners cell; return the partners and, for each, its place in the cell (from 1)."""
-    entries = [(n, text.strip()) for n, text in enumerate(cell.split(";"), start=1) if text.strip()]
+    try:
+        # Partners are separated by ';' as a CSV row's cells are by commas, quoted the same way.
+        texts = [
+            text
+            for record in csv.reader(io.StringIO(cell, newline=""), delimiter=";", skipinitialspace=True)
+            for text in record
+        ]
+    except csv.Error as error:
+        found.add(number, "partners", f"cannot be read ({error})")
+        return [], []
+    entries = [(n, text.strip()) for n, text in enumerate(texts, start=1) if text.strip()]
     if len(entries) > MAX_PARTNERS:
         found.add(number, "partners", f"lists {len(entries):,} partners; the most allowed is {MAX_PARTNERS}")
         return [], []
@@ -332,7 +352,8 @@ def _partners(cell: str, number: int, found: _Found) -> tuple[list[dict], list[i
                 number,
                 "partners",
                 f"partner {n} ({text[:40]!r}) needs its type in brackets, such as "
-                "'Anytown Council (district)'; partners are separated by ';', so a name cannot contain one",
+                "'Anytown Council (district)'; partners are separated by ';', so put a partner whose name "
+                'contains one in double quotes, such as "Smith; Jones Ltd (private)"',
             )
             continue
         partners.append({"name": split[0], "type": split[1]})

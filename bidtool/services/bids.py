@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from sqlalchemy import func
 from sqlalchemy.orm import object_session
 from sqlmodel import Session, select
 
@@ -177,6 +179,33 @@ def _check_reference(session: Session, round_row: RoundRow, reference: str, curr
         raise Refused(f"The round already has a bid with the reference {reference!r}.")
 
 
+# Drafts an organisation may hold in one round: far more than any council writes at once, few
+# enough that a script cannot fill a round (and its pages) with junk.
+MAX_DRAFTS = 50
+
+
+def drafts_over_limit(session: Session, round_row: RoundRow, arriving: Iterable[Bid]) -> list[str]:
+    """Say which organisations would hold more than MAX_DRAFTS drafts in the round with these bids."""
+    adding = Counter(bid.lead_organisation for bid in arriving if bid.status is BidStatus.DRAFT)
+    held = dict(
+        session.exec(
+            select(BidRow.lead_organisation, func.count())
+            .where(
+                BidRow.round_id == round_row.id,
+                BidRow.status == BidStatus.DRAFT.value,
+                BidRow.lead_organisation.in_(list(adding)),
+            )
+            .group_by(BidRow.lead_organisation)
+        ).all()
+    )
+    return [
+        f"{organisation} would have {held.get(organisation, 0) + count:,} draft bids in this round; an "
+        f"organisation may have at most {MAX_DRAFTS} draft bids in a round: submit some first"
+        for organisation, count in adding.items()
+        if held.get(organisation, 0) + count > MAX_DRAFTS
+    ]
+
+
 def add_bid(session: Session, round_row: RoundRow, bid: Bid) -> BidRow:
     """Add a bid to a round as it stands, its reference new to the round (the caller commits)."""
     _check_reference(session, round_row, bid.reference, None)
@@ -194,7 +223,10 @@ def create_bid(session: Session, scope: Scope, round_ref: str, bid: Bid) -> BidR
         raise Refused("The round's deadline has passed, so no new bids can be started.")
     if scope.organisation is not None and bid.lead_organisation != scope.organisation:
         raise OtherOrganisation("You can only start bids led by your own organisation.")
-    row = add_bid(session, round_row, dataclasses.replace(bid, status=BidStatus.DRAFT))
+    draft = dataclasses.replace(bid, status=BidStatus.DRAFT)
+    if over := drafts_over_limit(session, round_row, [draft]):
+        raise Refused(f"{over[0]}.")
+    row = add_bid(session, round_row, draft)
     session.commit()
     return row
 
@@ -242,12 +274,17 @@ def self_check(row: BidRow) -> SelfCheck:
     return SelfCheck(bid, scheme, appraisal, check_bid(bid, scheme), suggest_scores(scheme, bid, appraisal))
 
 
+def submission_errors(bid: Bid, scheme: Scheme) -> list[Finding]:
+    """The findings of the self-check that stop a bid being submitted."""
+    return [f for f in check_bid(bid, scheme) if f.severity is Severity.ERROR]
+
+
 def submit_bid(session: Session, scope: Scope, round_ref: str, bid_ref: str) -> BidRow:
     """Submit a draft that passes every check; otherwise refuse and say what is wrong."""
     row = get_bid(session, scope, round_ref, bid_ref)
     if not editable(row):
         raise Refused(why_locked(row))
-    errors = self_check(row).errors
+    errors = submission_errors(to_core(row), scheme_of(row.round))
     if errors:
         raise Refused(
             f"The bid cannot be submitted until {len(errors)} problem{'s are' if len(errors) > 1 else ' is'} "
@@ -322,7 +359,7 @@ def bid_list(session: Session, scope: Scope, round_row: RoundRow, chosen: BidFil
     for row in round_bids(session, scope, round_row):
         bid = to_core(row)
         prudent = appraise(bid, scheme.optimism_bias).prudent
-        errors = sum(f.severity is Severity.ERROR for f in check_bid(bid, scheme))
+        errors = len(submission_errors(bid, scheme))
         listed.append(
             ListedBid(
                 reference=bid.reference,

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from dataclasses import dataclass
 from pathlib import Path, PurePath
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bidtool import reports
 from bidtool.core.bid import Bid, BidStatus
-from bidtool.core.bidfile import bid_to_dict, parse_bid
+from bidtool.core.bidfile import MAX_BIDS_PER_UPLOAD, bid_to_dict, parse_bid, too_many_bids
 from bidtool.core.bidtable import rows_to_bids
 from bidtool.core.errors import InvalidInput, Problem
+from bidtool.core.scheme import Scheme
 from bidtool.files import dump_json, parse_json
-from bidtool.models import BidRow
+from bidtool.models import BidRow, RoundRow
 from bidtool.services import Refused, Scope
-from bidtool.services.bids import add_bid, round_bids, to_core
+from bidtool.services.bids import add_bid, drafts_over_limit, round_bids, submission_errors, to_core
 from bidtool.services.rounds import get_round, is_open, scheme_of
 
 FORMATS = {
@@ -56,6 +59,8 @@ def _json_bids(name: str, data: bytes) -> list[Bid]:
     parsed = parse_json(text, Path(name))
     if isinstance(parsed, list) and not parsed:
         raise InvalidInput([Problem(name, "is an empty list: it has no bids")])
+    if isinstance(parsed, list) and len(parsed) > MAX_BIDS_PER_UPLOAD:
+        raise InvalidInput([Problem(name, f"is a list of {too_many_bids(len(parsed))}")])
     items = parsed if isinstance(parsed, list) else [parsed]
     bids, problems = [], []
     for i, item in enumerate(items, start=1):
@@ -74,13 +79,54 @@ def _json_bids(name: str, data: bytes) -> list[Bid]:
     return bids
 
 
-def import_bids(
-    session: Session, scope: Scope, round_ref: str, uploads: list[tuple[str, bytes]]
-) -> list[str]:
-    """Add the bids of every file to a round, or none of them: raise InvalidInput with every problem."""
+@dataclass(frozen=True)
+class Drafted:
+    """A bid a file gives as submitted that arrived as a draft, and the errors that stop it."""
+
+    reference: str
+    errors: list[str]
+
+
+@dataclass(frozen=True)
+class Imported:
+    references: list[str]
+    drafted: list[Drafted]
+
+
+def import_bids(session: Session, scope: Scope, round_ref: str, uploads: list[tuple[str, bytes]]) -> Imported:
+    """Add the bids of every file to a round, or none of them: raise InvalidInput with every problem.
+
+    A council's bids arrive as drafts, to be submitted through the self-check; anyone else's keep
+    the status in the file only if they pass the check that a council's submission passes.
+    """
     round_row = get_round(session, round_ref)
     if scope.organisation is not None and not is_open(round_row):
         raise Refused("The round's deadline has passed, so no new bids can be added.")
+    found, problems = _read_uploads(uploads)
+    problems += _clashes(found, _present(session, round_row), scope)
+    arriving, drafted = _through_the_gate([bid for _, bid in found], scope, scheme_of(round_row))
+    problems += [Problem("", message) for message in drafts_over_limit(session, round_row, arriving)]
+    if problems:
+        raise InvalidInput(problems)
+    try:
+        for bid in arriving:
+            add_bid(session, round_row, bid)
+        session.commit()
+    except IntegrityError:
+        # Another upload of the same bids got there first, between the check above and the write.
+        session.rollback()
+        clashes = _clashes(found, _present(session, round_row), scope)
+        if not clashes:
+            raise
+        raise InvalidInput(clashes) from None
+    except Exception:
+        session.rollback()
+        raise
+    return Imported([bid.reference for bid in arriving], drafted)
+
+
+def _read_uploads(uploads: list[tuple[str, bytes]]) -> tuple[list[tuple[str, Bid]], list[Problem]]:
+    """The bids of every file with the file each came from, and every file's problems."""
     problems: list[Problem] = []
     found: list[tuple[str, Bid]] = []
     for name, data in uploads:
@@ -90,20 +136,27 @@ def import_bids(
             problems += error.problems
     if not uploads:
         problems.append(Problem("", "Choose one or more files to upload."))
-    present = set(session.exec(select(BidRow.reference).where(BidRow.round_id == round_row.id)).all())
-    problems += _clashes(found, present, scope)
-    if problems:
-        raise InvalidInput(problems)
-    try:
-        for _, bid in found:
-            # A council's bids arrive as drafts: they are submitted through the self-check.
-            arriving = bid if scope.organisation is None else dataclasses.replace(bid, status=BidStatus.DRAFT)
-            add_bid(session, round_row, arriving)
-    except Exception:
-        session.rollback()
-        raise
-    session.commit()
-    return [bid.reference for _, bid in found]
+    if len(found) > MAX_BIDS_PER_UPLOAD:
+        advice = "upload them in smaller groups"
+        raise InvalidInput([*problems, Problem("", f"The files hold {too_many_bids(len(found), advice)}")])
+    return found, problems
+
+
+def _through_the_gate(bids: list[Bid], scope: Scope, scheme: Scheme) -> tuple[list[Bid], list[Drafted]]:
+    """The bids as they will be stored, and those given as submitted that arrive as drafts."""
+    arriving, drafted = [], []
+    for bid in bids:
+        errors = [] if bid.status is BidStatus.DRAFT else submission_errors(bid, scheme)
+        if scope.organisation is None and errors:
+            drafted.append(Drafted(bid.reference, [f.message for f in errors]))
+        if scope.organisation is not None or errors:
+            bid = dataclasses.replace(bid, status=BidStatus.DRAFT)
+        arriving.append(bid)
+    return arriving, drafted
+
+
+def _present(session: Session, round_row: RoundRow) -> set[str]:
+    return set(session.exec(select(BidRow.reference).where(BidRow.round_id == round_row.id)).all())
 
 
 def _clashes(found: list[tuple[str, Bid]], present: set[str], scope: Scope) -> list[Problem]:

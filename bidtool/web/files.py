@@ -29,10 +29,21 @@ def _file_name(name: str | None) -> str:
     return base[:100] or "upload"
 
 
-def _uploaded(references: list[str]) -> str:
-    named = ", ".join(references[:MAX_NAMED])
-    more = f" and {len(references) - MAX_NAMED} more" if len(references) > MAX_NAMED else ""
-    return f"{len(references)} bid{'s' if len(references) != 1 else ''} uploaded: {named}{more}"
+def _named(names: list[str]) -> str:
+    more = f" and {len(names) - MAX_NAMED} more" if len(names) > MAX_NAMED else ""
+    return ", ".join(names[:MAX_NAMED]) + more
+
+
+def _count(count: int, thing: str) -> str:
+    return f"{count} {thing}{'s' if count != 1 else ''}"
+
+
+def _drafted(drafted: list[transfer.Drafted]) -> str:
+    named = _named([f"{d.reference} ({_count(len(d.errors), 'error')})" for d in drafted])
+    return (
+        f"{_count(len(drafted), 'bid')} given as submitted arrived as drafts, because the self-check finds "
+        f"errors that stop a bid being submitted: {named}. Open each bid's self-check to see them."
+    )
 
 
 @blueprint.route(f"{ROUND}/upload", methods=["GET", "POST"])
@@ -50,7 +61,9 @@ def upload(round_ref: str):
         except BidToolError as error:
             problems = [str(error)]
         else:
-            flash(_uploaded(added), "success")
+            flash(f"{_count(len(added.references), 'bid')} uploaded: {_named(added.references)}", "success")
+            if added.drafted:
+                flash(_drafted(added.drafted))
             return redirect(url_for("rounds.show", round_ref=round_ref))
     return render_template(
         "files/upload.html",
@@ -75,11 +88,7 @@ def export(round_ref: str):
 
 @blueprint.get(f"{ROUND}/export.<any(json, csv, xlsx):fmt>")
 def download(round_ref: str, fmt: str):
-    try:
-        name, mimetype, data = transfer.export_bids(db.session(), scope(), round_ref, fmt)
-    except InvalidInput as error:
-        flash(" ".join(str(problem) for problem in error.problems[:3]))
-        return redirect(url_for("files.export", round_ref=round_ref))
+    name, mimetype, data = transfer.export_bids(db.session(), scope(), round_ref, fmt)
     return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)
 
 
