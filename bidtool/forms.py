@@ -452,6 +452,19 @@ class InterestForm(FlaskForm):
     submit = SubmitField("Declare interest", widget=GovSubmitInput())
 
 
+class ReopenForm(FlaskForm):
+    reason = StringField(
+        "Why the assessment is reopened",
+        widget=GovCharacterCount(),
+        description="The history keeps it. For example: a score was entered against the wrong criterion.",
+        validators=[
+            DataRequired("Enter why the assessment is reopened"),
+            Length(max=2_000, message="The reason must be 2,000 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Reopen the assessment", widget=GovSubmitInput())
+
+
 class AssignForm(FlaskForm):
     bids = SelectMultipleField("Bids", validators=[DataRequired("Select at least one bid")])
     assessors = SelectMultipleField(

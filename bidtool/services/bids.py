@@ -19,6 +19,7 @@ from bidtool.models import (
     AssignmentRow,
     BidRow,
     BidYearRow,
+    ConflictRow,
     NarrativeRow,
     PartnerRow,
     RoundRow,
@@ -117,8 +118,30 @@ def get_bid(session: Session, scope: Scope, round_ref: str, bid_ref: str) -> Bid
         _visible(scope).join(RoundRow).where(RoundRow.reference == round_ref, BidRow.reference == bid_ref)
     ).first()
     if row is None:
+        if scope.assessor_id is not None and _declared_interest(
+            session, scope.assessor_id, round_ref, bid_ref
+        ):
+            raise Refused(
+                f"You have declared an interest in {bid_ref}, so you cannot open or assess it. "
+                "You can withdraw the interest on the round's Declare an interest page."
+            )
         raise NotFound(f"There is no bid {bid_ref!r} in round {round_ref!r}.")
     return row
+
+
+def _declared_interest(session: Session, assessor_id: int, round_ref: str, bid_ref: str) -> bool:
+    """Whether an assessor declared an interest in a bid (which took it off their assignments)."""
+    query = (
+        select(ConflictRow.id)
+        .join(BidRow, BidRow.id == ConflictRow.bid_id)
+        .join(RoundRow, RoundRow.id == BidRow.round_id)
+        .where(
+            ConflictRow.assessor_id == assessor_id,
+            RoundRow.reference == round_ref,
+            BidRow.reference == bid_ref,
+        )
+    )
+    return session.exec(query).first() is not None
 
 
 def visible_counts(session: Session, scope: Scope) -> dict[int, int]:

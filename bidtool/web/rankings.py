@@ -46,6 +46,7 @@ def show(round_ref: str):
         criteria=scheme.criteria,
         summary=summary,
         rows=_rows(scheme, ranking, summary),
+        drafts=assessment.drafts_in(db.session(), round_row),
     )
 
 
