@@ -438,29 +438,36 @@ def seen_versions(form: FlaskForm) -> dict[str, int]:
     return {str(k): v for k, v in seen.items() if isinstance(v, int)}
 
 
+def _reason(label: str, description: str, missing: str, too_long: str) -> StringField:
+    """A reason someone gives for a change, of at most 2,000 characters (MAX_REASON of the services)."""
+    return StringField(
+        label,
+        widget=GovCharacterCount(),
+        description=description,
+        validators=[
+            DataRequired(missing),
+            Length(max=2_000, message=f"{too_long} must be 2,000 characters or fewer"),
+        ],
+    )
+
+
 class InterestForm(FlaskForm):
     bid = SelectField("Bid", widget=GovSelect(), validate_choice=False)  # the page checks the choice
-    reason = StringField(
+    reason = _reason(
         "Your interest in the bid",
-        widget=GovCharacterCount(),
-        description="For example: you work for a partner, you advised the bid, or a relative leads it.",
-        validators=[
-            DataRequired("Enter your interest in the bid"),
-            Length(max=2_000, message="Your interest must be 2,000 characters or fewer"),
-        ],
+        "For example: you work for a partner, you advised the bid, or a relative leads it.",
+        "Enter your interest in the bid",
+        "Your interest",
     )
     submit = SubmitField("Declare interest", widget=GovSubmitInput())
 
 
 class ReopenForm(FlaskForm):
-    reason = StringField(
+    reason = _reason(
         "Why the assessment is reopened",
-        widget=GovCharacterCount(),
-        description="The history keeps it. For example: a score was entered against the wrong criterion.",
-        validators=[
-            DataRequired("Enter why the assessment is reopened"),
-            Length(max=2_000, message="The reason must be 2,000 characters or fewer"),
-        ],
+        "The history keeps it. For example: a score was entered against the wrong criterion.",
+        "Enter why the assessment is reopened",
+        "The reason",
     )
     submit = SubmitField("Reopen the assessment", widget=GovSubmitInput())
 

@@ -165,7 +165,7 @@ def test_a_declared_interest_takes_the_bid_away_from_the_assessor(app, sign_in, 
     response = assessor.post(f"/rounds/{ROUND}/interests", data={"bid": value, "reason": reason})
     assert response.status_code == 302
     assert "I advised the councils" in assessor.get(f"/rounds/{ROUND}/interests").get_data(as_text=True)
-    assert assessor.get(SCORE).status_code == 404
+    assert assessor.get(SCORE).status_code == 403  # and says why: the declared interest
     conflicts = sign_in("lead").get(f"/rounds/{ROUND}/assessors").get_data(as_text=True)
     assert f"{email_of('assessor')}: I advised the councils" in conflicts
 
