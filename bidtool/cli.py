@@ -30,7 +30,7 @@ from bidtool.models import utcnow
 from bidtool.services import EVERYONE, Scope, accounts, assessment, rounds, sheets, transfer
 from bidtool.services.accounts import NewUser, create_user, generate_password
 from bidtool.services.bids import SelfCheck
-from bidtool.services.demo import add_demo_users, load_demo, load_demo_scores
+from bidtool.services.demo import add_demo_users, load_demo, load_demo_draft, load_demo_scores
 from bidtool.services.rounds import scheme_of
 
 EXIT_BAD_INPUT = 2
@@ -113,13 +113,13 @@ def db_upgrade_command() -> None:
 @in_app
 @reports_bad_input
 def demo_command() -> None:
-    """Load the demo round tca-2013 with the 18 winning bids of 2013/14 (adds only what is missing)."""
-    added = load_demo(
-        db.session(), Path(current_app.config["SCHEMES_DIR"]), Path(current_app.config["DEMO_DIR"])
-    )
+    """Load the demo round tca-2013: the 2013/14 winners and a council draft (adds what is missing)."""
+    demo_dir = Path(current_app.config["DEMO_DIR"])
+    added = load_demo(db.session(), Path(current_app.config["SCHEMES_DIR"]), demo_dir)
+    added += load_demo_draft(db.session(), demo_dir)
     click.echo(f"Demo loaded: added {', '.join(added)}." if added else "The demo round is already loaded.")
     users = add_demo_users(db.session(), current_app.config["SECRET_KEY"])
-    scores = load_demo_scores(db.session(), Path(current_app.config["DEMO_DIR"]))
+    scores = load_demo_scores(db.session(), demo_dir)
     if scores:
         click.echo(f"Demo scores loaded: {scores} scores, so that the round has a ranking.")
     click.echo("\nDemo sign-ins, FOR LOCAL USE ONLY (the passwords come from this machine's instance/ key):")

@@ -489,17 +489,27 @@ def seen_versions(form: FlaskForm) -> dict[str, int]:
     return {str(k): v for k, v in seen.items() if isinstance(v, int)}
 
 
-class InterestForm(FlaskForm):
-    bid = SelectField("Bid", widget=GovSelect(), validate_choice=False)  # the page checks the choice
-    reason = StringField(
-        "Your interest in the bid",
+def _reason(label: str, description: str, missing: str, too_long: str) -> StringField:
+    """A reason someone gives for a change, of at most 2,000 characters (MAX_REASON of the services)."""
+    return StringField(
+        label,
         widget=GovCharacterCount(),
-        description="For example: you work for a partner, you advised the bid, or a relative leads it.",
+        description=description,
         validators=[
-            DataRequired("Enter your interest in the bid"),
-            Length(max=2_000, message="Your interest must be 2,000 characters or fewer"),
+            DataRequired(missing),
+            Length(max=2_000, message=f"{too_long} must be 2,000 characters or fewer"),
             plain_text,
         ],
+    )
+
+
+class InterestForm(FlaskForm):
+    bid = SelectField("Bid", widget=GovSelect(), validate_choice=False)  # the page checks the choice
+    reason = _reason(
+        "Your interest in the bid",
+        "For example: you work for a partner, you advised the bid, or a relative leads it.",
+        "Enter your interest in the bid",
+        "Your interest",
     )
     submit = SubmitField("Declare interest", widget=GovSubmitInput())
 
@@ -515,6 +525,16 @@ class AliasesForm(FlaskForm):
         ],
     )
     submit = SubmitField("Save aliases", widget=GovSubmitInput())
+
+
+class ReopenForm(FlaskForm):
+    reason = _reason(
+        "Why the assessment is reopened",
+        "The history keeps it. For example: a score was entered against the wrong criterion.",
+        "Enter why the assessment is reopened",
+        "The reason",
+    )
+    submit = SubmitField("Reopen the assessment", widget=GovSubmitInput())
 
 
 class AssignForm(FlaskForm):

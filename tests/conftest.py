@@ -16,9 +16,12 @@ from sqlmodel import SQLModel
 from bidtool import create_app, db
 from bidtool.config import PROJECT_ROOT
 from bidtool.core.access import Role
+from bidtool.files import load_bid
 from bidtool.models import UserRow
+from bidtool.services import EVERYONE
 from bidtool.services.accounts import hasher
 from bidtool.services.assessment import import_scores
+from bidtool.services.bids import create_bid
 from bidtool.services.demo import load_demo
 
 
@@ -149,6 +152,13 @@ def demo(session):
     return load_demo(session, PROJECT_ROOT / "fixtures" / "schemes", PROJECT_ROOT / "fixtures" / "tca2013")
 
 
+@pytest.fixture
+def demo_draft(demo, session):
+    """The demo round with the council draft SWI-50 that `bidtool demo` adds (not the demo fixture)."""
+    return create_bid(session, EVERYONE, "tca-2013", load_bid(DEMO_DRAFT))
+
+
+DEMO_DRAFT = PROJECT_ROOT / "fixtures" / "tca2013" / "drafts" / "50-swindon-shared-customer-contact.json"
 DEMO_SCORES = PROJECT_ROOT / "fixtures" / "tca2013" / "scores.csv"
 DEMO_ASSESSORS = ("a.khan", "b.jones", "c.obi", "lead")
 

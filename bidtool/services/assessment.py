@@ -107,6 +107,24 @@ def _user(session: Session, user_id: int) -> UserRow:
     return user
 
 
+# The bids that are assessed
+
+
+def assessable(bid: BidRow) -> bool:
+    """Whether a bid is assessed, ranked, printed and exported: once submitted, never as a draft."""
+    return bid.status != BidStatus.DRAFT.value
+
+
+def assessable_bids(session: Session, round_row: RoundRow, scope: Scope = EVERYONE) -> list[BidRow]:
+    """The round's bids that are assessed (of those the scope may see)."""
+    return [b for b in round_bids(session, scope, round_row) if assessable(b)]
+
+
+def drafts_in(session: Session, round_row: RoundRow) -> int:
+    """How many bids of a round are still drafts (pages say how many, never which)."""
+    return sum(not assessable(b) for b in round_bids(session, EVERYONE, round_row))
+
+
 # Conflicts of interest
 
 
@@ -115,12 +133,18 @@ def _assessors(session: Session, *roles: Role) -> list[UserRow]:
     return list(session.exec(query.order_by(UserRow.email)))
 
 
+def _reason(text: str) -> str:
+    """A reason someone gives for a change: required, of bounded length, no control characters."""
+    problems = Problems()
+    reason = Reader(problems).text(text, "reason", limit=MAX_REASON).strip()
+    problems.raise_if_any()
+    return reason
+
+
 def declare_interest(session: Session, actor_id: int, round_ref: str, bid_ref: str, reason: str) -> None:
     """Record an assessor's interest in a bid; it ends their assignment and their scores stop counting."""
     bid = get_bid(session, EVERYONE, round_ref, bid_ref)
-    problems = Problems()
-    reason = Reader(problems).text(reason, "reason", limit=MAX_REASON).strip()
-    problems.raise_if_any()
+    reason = _reason(reason)
     if actor_id in conflicts(session, bid):
         raise Refused(f"You have already got a conflict of interest recorded for {bid.reference}.")
     session.add(ConflictRow(bid_id=bid.id, assessor_id=actor_id, reason=reason))
@@ -138,12 +162,52 @@ def declare_interest(session: Session, actor_id: int, round_ref: str, bid_ref: s
     session.commit()
 
 
-def declared_interests(session: Session, actor_id: int, round_row: RoundRow) -> list[tuple[BidRow, str]]:
+def _declared(session: Session, bid: BidRow, assessor_id: int) -> ConflictRow | None:
+    query = select(ConflictRow).where(ConflictRow.bid_id == bid.id, ConflictRow.assessor_id == assessor_id)
+    return session.exec(query).first()
+
+
+def withdraw_interest(session: Session, actor_id: int, round_ref: str, bid_ref: str) -> None:
+    """Withdraw an interest an assessor declared (one through their organisation stays); it does
+    not assign them again."""
+    bid = get_bid(session, EVERYONE, round_ref, bid_ref)
+    declared = _declared(session, bid, actor_id)
+    if declared is None:
+        reason = conflicts(session, bid).get(actor_id)
+        if reason is not None:
+            raise Refused(
+                f"Your interest in {bid.reference} cannot be withdrawn: it arises because {reason}, "
+                "not from a declaration."
+            )
+        raise Refused(f"You have not declared an interest in {bid.reference}.")
+    session.delete(declared)
+    _history(
+        session,
+        bid,
+        actor_id,
+        Kind.CONFLICT,
+        _user(session, actor_id).email,
+        old="declared",
+        new="withdrawn",
+    )
+    session.commit()
+
+
+@dataclass(frozen=True)
+class Interest:
+    """An interest an assessor has in a bid; only a declared one can be withdrawn."""
+
+    bid: BidRow
+    reason: str
+    declared: bool
+
+
+def declared_interests(session: Session, actor_id: int, round_row: RoundRow) -> list[Interest]:
     """The bids of a round an assessor has an interest in (declared or through their organisation)."""
     found = round_conflicts(session, round_row, assessor_id=actor_id)
     return [
-        (bid, reason)
-        for bid in round_bids(session, EVERYONE, round_row)
+        Interest(bid, reason, _declared(session, bid, actor_id) is not None)
+        for bid in assessable_bids(session, round_row)
         if (reason := found.get(bid.id, {}).get(actor_id)) is not None
     ]
 
@@ -178,7 +242,7 @@ def assign(
     for bid in chosen_bids:
         conflicted = found.get(bid.id, {})
         for user in chosen:
-            if bid.status == BidStatus.DRAFT.value:
+            if not assessable(bid):
                 refused.append(f"{bid.reference} is still a draft, so it cannot be assigned")
                 break
             if user.id in conflicted:
@@ -231,20 +295,23 @@ def round_assignments(
     listed = []
     found_conflicts = round_conflicts(session, round_row)
     for bid in round_bids(session, EVERYONE, round_row):
-        query = select(AssignmentRow).where(AssignmentRow.bid_id == bid.id)
-        assignees = [
-            Assignee(
-                users[a.assessor_id], progress(scheme, _rows(session, bid, a.assessor_id, moderated=False))
-            )
-            for a in session.exec(query)
-        ]
         found = [(users[i], reason) for i, reason in found_conflicts.get(bid.id, {}).items()]
         listed.append(
             BidAssignments(
-                bid, sorted(assignees, key=lambda a: a.user.email), sorted(found, key=lambda c: c[0].email)
+                bid, _assignees(session, scheme, bid, users), sorted(found, key=lambda c: c[0].email)
             )
         )
     return round_row, listed, _assessors(session, Role.ASSESSOR)
+
+
+def _assignees(session: Session, scheme: Scheme, bid: BidRow, users: Mapping[int, UserRow]) -> list[Assignee]:
+    """The assessors assigned to a bid and how far each has got, by email."""
+    query = select(AssignmentRow).where(AssignmentRow.bid_id == bid.id)
+    assignees = [
+        Assignee(users[a.assessor_id], progress(scheme, _rows(session, bid, a.assessor_id, moderated=False)))
+        for a in session.exec(query)
+    ]
+    return sorted(assignees, key=lambda a: a.user.email)
 
 
 def progress(scheme: Scheme, rows: Mapping[str, ScoreRow]) -> Progress:
@@ -264,16 +331,18 @@ class Assignment:
 
 
 def my_assessments(session: Session, assessor_id: int) -> list[Assignment]:
-    """The bids assigned to an assessor, in every round, with their progress."""
+    """The bids assigned to an assessor, in every round, with their progress; a bid whose assessment
+    is complete leaves the list of an assessor who had not submitted (it comes back if reopened)."""
     query = (
         visible(session, Scope(assessor_id=assessor_id))
         .join(RoundRow, RoundRow.id == BidRow.round_id)
         .order_by(RoundRow.created_at.desc(), RoundRow.id.desc(), BidRow.reference)
     )
-    return [
+    listed = [
         Assignment(bid, progress(scheme_of(bid.round), _rows(session, bid, assessor_id, moderated=False)))
         for bid in session.exec(query)
     ]
+    return [a for a in listed if a.bid.assessed_at is None or a.progress is Progress.SUBMITTED]
 
 
 # Scores and moderation
@@ -367,7 +436,7 @@ def _store(
 
 def why_closed(bid: BidRow) -> str | None:
     """Why a bid's scores cannot change now, or None while it is open for assessment."""
-    if bid.status == BidStatus.DRAFT.value:
+    if not assessable(bid):
         return f"{bid.reference} is still a draft: it can be assessed once the council submits it."
     if bid.assessed_at is not None:
         return f"The assessment of {bid.reference} is complete, so its scores can no longer change."
@@ -491,16 +560,70 @@ def save_moderation(
     _commit_unless_overtaken(session, bid, scheme, True, lead_id, seen)
 
 
-def complete_assessment(session: Session, lead_id: int, round_ref: str, bid_ref: str) -> None:
-    """Mark a bid's assessment complete once every criterion has a score; nothing changes after."""
-    bid = _moderated_bid(session, lead_id, round_ref, bid_ref)
-    _open_for_assessment(bid)
+@dataclass(frozen=True)
+class Completion:
+    """What marking a bid's assessment complete would do, or why it cannot be marked complete now."""
+
+    bid: BidRow
+    waiting: list[Assignee]  # assigned assessors who have not submitted: their drafts will not count
+    refusal: str | None
+
+
+def _why_not_complete(session: Session, bid: BidRow) -> str | None:
+    reason = why_closed(bid)
+    if reason:
+        return reason
     scored = scored_bid(session, bid)
-    unscored = [c for c, r in scored.criteria.items() if r.score is None]
-    if unscored:
-        raise Refused(f"The assessment cannot be complete: {scored.reasons[0]}.")
+    if any(r.score is None for r in scored.criteria.values()):
+        return f"The assessment cannot be complete: {scored.reasons[0]}."
+    return None
+
+
+def completion(session: Session, lead_id: int, round_ref: str, bid_ref: str) -> Completion:
+    """What the lead assessor confirms before marking a bid's assessment complete."""
+    bid = _moderated_bid(session, lead_id, round_ref, bid_ref)
+    users = {u.id: u for u in session.exec(select(UserRow))}
+    assignees = _assignees(session, scheme_of(bid.round), bid, users)
+    waiting = [a for a in assignees if a.progress is not Progress.SUBMITTED]
+    return Completion(bid, waiting, _why_not_complete(session, bid))
+
+
+def complete_assessment(session: Session, lead_id: int, round_ref: str, bid_ref: str) -> None:
+    """Mark a bid's assessment complete once every criterion has a score; nothing changes after.
+    Assessors who have not submitted keep their drafts, which do not count, and lose the bid from
+    their list until the assessment is reopened."""
+    bid = _moderated_bid(session, lead_id, round_ref, bid_ref)
+    refusal = _why_not_complete(session, bid)
+    if refusal:
+        raise Refused(refusal)
     bid.assessed_at = utcnow()
     _history(session, bid, lead_id, Kind.STATUS, "Assessment of the bid", old="in assessment", new="complete")
+    session.commit()
+
+
+def reopenable(session: Session, lead_id: int, round_ref: str, bid_ref: str) -> BidRow:
+    """A bid whose completed assessment the lead assessor may reopen."""
+    bid = _moderated_bid(session, lead_id, round_ref, bid_ref)
+    if bid.assessed_at is None:
+        raise Refused(f"The assessment of {bid.reference} is not complete, so there is nothing to reopen.")
+    return bid
+
+
+def reopen_assessment(session: Session, lead_id: int, round_ref: str, bid_ref: str, reason: str) -> None:
+    """Reopen a completed assessment, saying why: its assessors can score it again, and the lead moderate."""
+    bid = reopenable(session, lead_id, round_ref, bid_ref)
+    reason = _reason(reason)
+    bid.assessed_at = None
+    _history(
+        session,
+        bid,
+        lead_id,
+        Kind.STATUS,
+        "Assessment of the bid",
+        old="complete",
+        new="reopened",
+        justification=reason,
+    )
     session.commit()
 
 
@@ -582,7 +705,7 @@ def _named(entry: HistoryRow, names: Mapping[str, str]) -> str:
 def import_scores(session: Session, actor_id: int | None, round_ref: str, lines) -> int:
     """Store a scores CSV as submitted scores (and moderations) of the round: all of it, or none."""
     round_row = get_round(session, round_ref)
-    bids = {b.reference: b for b in round_bids(session, EVERYONE, round_row)}
+    bids = {b.reference: b for b in assessable_bids(session, round_row)}
     scores = parse_scores(lines, scheme_of(round_row), set(bids))
     emails = {s.assessor.lower() for s in scores}
     users = {u.email: u for u in session.exec(select(UserRow).where(UserRow.email.in_(emails)))}
@@ -608,15 +731,14 @@ def import_scores(session: Session, actor_id: int | None, round_ref: str, lines)
 
 
 def round_scores(session: Session, round_row: RoundRow, bids: Sequence[BidRow] | None = None) -> list[Score]:
-    """Every submitted score of the round's bids (or of these bids), as the core knows scores."""
+    """Every submitted score of the round's assessed bids (or of these bids), as the core knows scores."""
+    chosen = assessable_bids(session, round_row) if bids is None else bids
     query = (
         select(ScoreRow, BidRow.reference, UserRow.email)
         .join(BidRow, BidRow.id == ScoreRow.bid_id)
         .join(UserRow, UserRow.id == ScoreRow.assessor_id)
-        .where(BidRow.round_id == round_row.id, ScoreRow.submitted)
+        .where(ScoreRow.bid_id.in_([b.id for b in chosen]), ScoreRow.submitted)
     )
-    if bids is not None:
-        query = query.where(ScoreRow.bid_id.in_([b.id for b in bids]))
     return [
         Score(ref, s.criterion, email, s.score, s.justification, s.moderated)
         for s, ref, email in session.exec(query)
@@ -624,7 +746,7 @@ def round_scores(session: Session, round_row: RoundRow, bids: Sequence[BidRow] |
 
 
 def rank_round(session: Session, round_ref: str, pot: int | None = None) -> Ranking:
-    """Rank the round's bids on their submitted scores; conflicted assessors' scores do not count."""
+    """Rank the round's submitted bids on the submitted scores; conflicted assessors' scores do not count."""
     round_row = get_round(session, round_ref)
-    scored = _scored(session, round_row, round_bids(session, EVERYONE, round_row))
+    scored = _scored(session, round_row, assessable_bids(session, round_row))
     return rank_bids(scheme_of(round_row), scored, round_row.pot_pence if pot is None else pot)

@@ -21,6 +21,7 @@ from bidtool.models import (
     AssignmentRow,
     BidRow,
     BidYearRow,
+    ConflictRow,
     NarrativeRow,
     PartnerRow,
     RoundRow,
@@ -139,9 +140,20 @@ def get_bid(session: Session, scope: Scope, round_ref: str, bid_ref: str) -> Bid
     if row is None:
         hidden = session.exec(select(BidRow).join(RoundRow).where(*where)).first()
         if scope.assessor_id is not None and hidden is not None and _conflicted(session, scope, [hidden]):
+            if _declared_interest(session, scope.assessor_id, hidden.id):
+                raise Refused(
+                    f"You have declared an interest in {bid_ref}, so you cannot open or assess it. "
+                    "You can withdraw the interest on the round's Declare an interest page."
+                )
             raise Refused(f"You have a conflict of interest in {bid_ref}, so you cannot open or assess it.")
         raise NotFound(f"There is no bid {bid_ref!r} in round {round_ref!r}.")
     return row
+
+
+def _declared_interest(session: Session, assessor_id: int, bid_id: int) -> bool:
+    """Whether an assessor declared an interest in a bid (rather than their organisation taking part)."""
+    query = select(ConflictRow.id).where(ConflictRow.assessor_id == assessor_id, ConflictRow.bid_id == bid_id)
+    return session.exec(query).first() is not None
 
 
 def visible_counts(session: Session, scope: Scope) -> dict[int, int]:

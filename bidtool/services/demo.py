@@ -33,8 +33,25 @@ def load_demo(session: Session, schemes_dir: Path, demo_dir: Path) -> list[str]:
     if round_row is None:
         round_row = create_round(session, DEMO_ROUND)
         added.append(f"round {DEMO_ROUND.reference}")
+    added += _add_missing_bids(session, round_row, demo_dir / "bids")
+    session.commit()
+    return added
+
+
+def load_demo_draft(session: Session, demo_dir: Path) -> list[str]:
+    """Add the demo round's council draft (drafts/ beside its bids) if it is missing, so that the
+    demo shows a bid not yet submitted; the round must exist."""
+    round_row = session.exec(select(RoundRow).where(RoundRow.reference == DEMO_ROUND.reference)).one()
+    added = _add_missing_bids(session, round_row, demo_dir / "drafts")
+    session.commit()
+    return added
+
+
+def _add_missing_bids(session: Session, round_row: RoundRow, folder: Path) -> list[str]:
+    """Add the bid files of a folder that the round does not have yet (the caller commits)."""
     present = set(session.exec(select(BidRow.reference).where(BidRow.round_id == round_row.id)).all())
-    for path in sorted((demo_dir / "bids").glob("*.json")):
+    added = []
+    for path in sorted(folder.glob("*.json")):
         bid = load_bid(path)
         if bid.reference not in present:
             row = BidRow(
@@ -43,7 +60,6 @@ def load_demo(session: Session, schemes_dir: Path, demo_dir: Path) -> list[str]:
             bids.write(row, bid)
             session.add(row)
             added.append(f"bid {bid.reference}")
-    session.commit()
     return added
 
 

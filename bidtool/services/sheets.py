@@ -16,9 +16,9 @@ from bidtool.core.ranking import RankedBid, Ranking, funding_line, standing
 from bidtool.core.scheme import Criterion, Scheme
 from bidtool.core.scoring import CriterionResult, criterion_points
 from bidtool.models import BidRow, RoundRow, ScoreRow, UserRow
-from bidtool.services import Scope
-from bidtool.services.assessment import rank_round
-from bidtool.services.bids import get_bid, round_bids, self_check
+from bidtool.services import Refused, Scope
+from bidtool.services.assessment import assessable, assessable_bids, drafts_in, rank_round
+from bidtool.services.bids import get_bid, self_check
 from bidtool.services.conflicts import round_conflicts
 from bidtool.services.rounds import get_round, scheme_of
 
@@ -76,11 +76,14 @@ class Pack:
     scheme: Scheme
     ranking: Ranking
     sheets: tuple[Sheet, ...]
+    drafts: int  # bids of the round not yet submitted, so neither ranked nor printed
 
 
 def bid_sheet(session: Session, scope: Scope, round_ref: str, bid_ref: str) -> Sheet:
     """The assessment sheet of one bid of a round."""
     row = get_bid(session, scope, round_ref, bid_ref)
+    if not assessable(row):
+        raise Refused(f"{row.reference} is still a draft: it has no assessment sheet until it is submitted.")
     return _sheets(session, row.round, rank_round(session, round_ref), [row])[0]
 
 
@@ -88,13 +91,14 @@ def round_pack(session: Session, scope: Scope, round_ref: str) -> Pack:
     """The panel pack of a round, its sheets in rank order."""
     round_row = get_round(session, round_ref)
     ranking = rank_round(session, round_ref)
-    sheets = _sheets(session, round_row, ranking, round_bids(session, scope, round_row))
+    sheets = _sheets(session, round_row, ranking, assessable_bids(session, round_row, scope))
     return Pack(
         round_reference=round_row.reference,
         round_name=round_row.name,
         scheme=scheme_of(round_row),
         ranking=ranking,
         sheets=tuple(sorted(sheets, key=lambda s: s.ranked.rank)),
+        drafts=drafts_in(session, round_row),
     )
 
 

@@ -11,9 +11,9 @@ from bidtool import db
 from bidtool.core.access import Action
 from bidtool.core.errors import InvalidInput
 from bidtool.core.scorefile import MAX_JUSTIFICATION
-from bidtool.forms import AssignForm, InterestForm, scoring_form, seen_versions
+from bidtool.forms import AssignForm, InterestForm, ReopenForm, scoring_form, seen_versions
 from bidtool.reports import scores_xlsx
-from bidtool.services import EVERYONE, Refused, assessment, bids, rounds
+from bidtool.services import Refused, assessment, bids, rounds
 from bidtool.web.auth import requires
 
 blueprint = Blueprint("assessment", __name__)
@@ -77,11 +77,11 @@ def interests(round_ref: str):
     session = db.session()
     round_row = rounds.get_round(session, round_ref)
     declared = assessment.declared_interests(session, current_user.id, round_row)
-    taken = {bid.reference for bid, _ in declared}
+    taken = {interest.bid.reference for interest in declared}
     form = InterestForm()
     # The GOV.UK select writes its values in lower case, so bids are chosen by their number.
     choosable = {
-        str(b.id): b for b in bids.round_bids(session, EVERYONE, round_row) if b.reference not in taken
+        str(b.id): b for b in assessment.assessable_bids(session, round_row) if b.reference not in taken
     }
     form.bid.choices = [("", "Choose a bid")] + [
         (key, f"{b.reference}: {b.title} ({b.lead_organisation})") for key, b in choosable.items()
@@ -105,6 +105,22 @@ def interests(round_ref: str):
         declared=declared,
         form=form,
     )
+
+
+@blueprint.post("/rounds/<round_ref>/interests/withdraw")
+@requires(Action.DECLARE_INTERESTS)
+def withdraw_interest(round_ref: str):
+    bid_ref = request.form.get("bid", "")
+    try:
+        assessment.withdraw_interest(db.session(), current_user.id, round_ref, bid_ref)
+    except Refused as error:
+        flash(str(error))
+    else:
+        flash(
+            f"Your interest in {bid_ref} is withdrawn. The lead assessor can assign it to you again",
+            "success",
+        )
+    return redirect(url_for("assessment.interests", round_ref=round_ref))
 
 
 def _entries(scheme, form) -> dict[str, assessment.Entry]:
@@ -217,6 +233,15 @@ def moderate(round_ref: str, bid_ref: str):
     )
 
 
+@blueprint.get("/rounds/<round_ref>/bids/<bid_ref>/complete")
+@requires(Action.MODERATE)
+def confirm_complete(round_ref: str, bid_ref: str):
+    found = assessment.completion(db.session(), current_user.id, round_ref, bid_ref)
+    return render_template(
+        "assessment/complete.html", title=f"Mark the assessment of {bid_ref} complete", found=found
+    )
+
+
 @blueprint.post("/rounds/<round_ref>/bids/<bid_ref>/complete")
 @requires(Action.MODERATE)
 def complete(round_ref: str, bid_ref: str):
@@ -227,6 +252,25 @@ def complete(round_ref: str, bid_ref: str):
     else:
         flash(f"The assessment of {bid_ref} is complete", "success")
     return redirect(url_for("assessment.moderate", round_ref=round_ref, bid_ref=bid_ref))
+
+
+@blueprint.route("/rounds/<round_ref>/bids/<bid_ref>/reopen", methods=["GET", "POST"])
+@requires(Action.MODERATE)
+def reopen(round_ref: str, bid_ref: str):
+    session = db.session()
+    bid = assessment.reopenable(session, current_user.id, round_ref, bid_ref)
+    form = ReopenForm()
+    if form.validate_on_submit():
+        try:
+            assessment.reopen_assessment(session, current_user.id, round_ref, bid_ref, form.reason.data)
+        except InvalidInput as error:
+            _place(form, error)
+        else:
+            flash(f"The assessment of {bid_ref} is reopened: its assessors can score it again", "success")
+            return redirect(url_for("assessment.moderate", round_ref=round_ref, bid_ref=bid_ref))
+    return render_template(
+        "assessment/reopen.html", title=f"Reopen the assessment of {bid_ref}", bid=bid, form=form
+    )
 
 
 @blueprint.get("/rounds/<round_ref>/scores.xlsx")

@@ -47,6 +47,7 @@ def show(round_ref: str):
         criteria=scheme.criteria,
         summary=summary,
         rows=_rows(scheme, ranking, summary),
+        drafts=assessment.drafts_in(db.session(), round_row),
     )
 
 

@@ -85,3 +85,12 @@ def test_an_assessor_whose_organisation_is_a_partner_does_not_count(run, databas
     swindon = next(b for b in ranked["bids"] if b["reference"] == "SWI-17")
     expected = next(b for b in plain["bids"] if b["reference"] == "SWI-17")
     assert swindon["criteria"] == expected["criteria"]  # the partner's 0 is not in the mean
+
+
+def test_ranking_a_round_lists_no_draft(run, database, session, demo_draft):
+    run("import-scores", "--round", "tca-2013", SCORES)
+    table = run("rank", "--round", "tca-2013")
+    listed = run("rank", "--round", "tca-2013", "--json")
+    assert table.exit_code == 0, table.stderr
+    assert "SWI-50" not in table.stdout and "Shared customer contact" not in table.stdout
+    assert len(json.loads(listed.stdout)["bids"]) == 18

@@ -82,6 +82,8 @@ def test_two_assessors_diverge_the_lead_moderates_and_the_ranking_changes(
     page.get_by_label("Justification for Value for money").fill("The savings are a headline target only")
     page.get_by_role("button", name="Save moderation").click()
     expect(page.get_by_text("The moderation is saved")).to_be_visible()
+    page.get_by_role("link", name="Mark the assessment complete").click()
+    expect(page.get_by_test_id("waiting")).to_contain_text("Every assessor assigned to the bid has submitted")
     page.get_by_role("button", name="Mark the assessment complete").click()
     expect(page.get_by_text(f"The assessment of {BID} is complete", exact=True)).to_be_visible()
 

@@ -122,4 +122,8 @@ def test_the_demo_command_loads_the_round_and_running_it_again_changes_nothing(
     assert "Demo sign-ins, FOR LOCAL USE ONLY" in second.output
     with app.app_context():
         assert snapshot() == loaded
-    assert sorted(loaded["bids"]) == DEMO_REFERENCES
+    # The command adds a council's draft beside the 18 winning bids, so that the demo shows one.
+    assert "bid SWI-50." in first.output
+    assert sorted(loaded["bids"]) == sorted([*DEMO_REFERENCES, "SWI-50"])
+    assert loaded["bids"]["SWI-50"][1] == "draft"
+    assert {loaded["bids"][r][1] for r in DEMO_REFERENCES} == {"submitted"}

@@ -58,7 +58,8 @@ ROUTES = {
         only({"council": 302, "other_council": 404}),
     ),
     # Sheets and packs carry every assessor's scores: the lead assessor and the panel only.
-    "prints.sheet": ("GET", f"/rounds/{ROUND}/bids/{DRAFT}/sheet.pdf", only({"lead": 200, "panel": 200})),
+    # A draft has no sheet, so a submitted bid's is asked for.
+    "prints.sheet": ("GET", f"/rounds/{ROUND}/bids/BMS-01/sheet.pdf", only({"lead": 200, "panel": 200})),
     # The panel pack: printing one is tested in test_print_downloads; here nothing is printed.
     "prints.pack": ("POST", "/rounds/no-such-round/pack", only({"lead": 404, "panel": 404})),
     "prints.pack_job": ("GET", f"/rounds/{ROUND}/pack/0123456789abcdef", only({"lead": 404, "panel": 404})),
@@ -93,10 +94,21 @@ ROUTES = {
     # Nothing named to remove: the lead is told there is no such bid.
     "assessment.unassign": ("POST", f"/rounds/{ROUND}/assessors/remove", only({"lead": 404})),
     "assessment.interests": ("GET", f"/rounds/{ROUND}/interests", only({"assessor": 200, "lead": 200})),
+    # Nothing named to withdraw: whoever may declare interests is told there is no such bid.
+    "assessment.withdraw_interest": (
+        "POST",
+        f"/rounds/{ROUND}/interests/withdraw",
+        only({"assessor": 404, "lead": 404}),
+    ),
     # The assessor it is assigned to opens it (and is told a draft cannot be scored yet).
     "assessment.score": ("GET", f"/rounds/{ROUND}/bids/{DRAFT}/score", only({"assessor": 200})),
     "assessment.moderate": ("GET", f"/rounds/{ROUND}/bids/{DRAFT}/moderate", only({"lead": 200})),
     "assessment.complete": ("POST", f"/rounds/{ROUND}/bids/{DRAFT}/complete", only({"lead": 302})),
+    # The confirmation page (it says why a draft cannot be completed).
+    "assessment.confirm_complete": ("GET", f"/rounds/{ROUND}/bids/{DRAFT}/complete", only({"lead": 200})),
+    # The lead too is refused here: the draft's assessment is not complete, so there is nothing to
+    # reopen (reopening is tested in test_round_workflow_pages).
+    "assessment.reopen": ("GET", f"/rounds/{ROUND}/bids/{DRAFT}/reopen", only({})),
     "assessment.scores_download": ("GET", f"/rounds/{ROUND}/scores.xlsx", only({"lead": 200, "panel": 200})),
     # The names conflicts of interest go by: the lead assessor and the admin keep them.
     "aliases.edit": ("GET", f"/rounds/{ROUND}/aliases", only({"lead": 200, "admin": 200})),

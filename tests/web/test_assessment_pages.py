@@ -167,7 +167,7 @@ def test_a_declared_interest_takes_the_bid_away_from_the_assessor(app, sign_in, 
     assert "I advised the councils" in assessor.get(f"/rounds/{ROUND}/interests").get_data(as_text=True)
     refused = assessor.get(SCORE)
     assert refused.status_code == 403
-    assert "You have a conflict of interest in BMS-01" in refused.get_data(as_text=True)
+    assert "You have declared an interest in BMS-01" in refused.get_data(as_text=True)
     conflicts = sign_in("lead").get(f"/rounds/{ROUND}/assessors").get_data(as_text=True)
     assert f"{email_of('assessor')}: I advised the councils" in conflicts
 

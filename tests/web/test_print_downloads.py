@@ -196,7 +196,7 @@ def test_nothing_a_council_wrote_is_fetched_or_run_and_it_prints_literally(
 ):
     port = listener.getsockname()[1]
     narrative = HOSTILE.format(port=port)
-    create_bid(
+    row = create_bid(
         session,
         EVERYONE,
         ROUND,
@@ -208,6 +208,8 @@ def test_nothing_a_council_wrote_is_fetched_or_run_and_it_prints_literally(
             narrative={"summary": narrative},
         ),
     )
+    row.status = "submitted"  # a draft has no assessment sheet
+    session.commit()
     report = sign_in("council").get(f"/rounds/{ROUND}/bids/ANY-01/self-check.pdf").get_data()
     sheet = sign_in("lead").get(f"/rounds/{ROUND}/bids/ANY-01/sheet.pdf").get_data()
     for data in (report, sheet):

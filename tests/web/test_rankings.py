@@ -18,12 +18,12 @@ from sqlmodel import Session
 
 from bidtool import db, printing
 from bidtool.cli import main
-from bidtool.core.bid import Bid
+from bidtool.core.bid import Bid, BidStatus
 from bidtool.core.money import format_pence, to_pence
 from bidtool.core.summary import ranking_summary
 from bidtool.services import EVERYONE
 from bidtool.services.assessment import import_scores, rank_round
-from bidtool.services.bids import create_bid
+from bidtool.services.bids import add_bid
 from bidtool.services.rounds import NewRound, create_round, get_round, scheme_of
 from bidtool.services.sheets import round_pack
 from tests.web.screens import screen
@@ -302,7 +302,9 @@ def test_a_round_without_bids_says_so(demo, session, reader):
 
 def test_a_title_that_a_spreadsheet_would_run_is_downloaded_as_text(scored, session, reader):
     title = '=HYPERLINK("http://example.com/","Open")'
-    create_bid(session, EVERYONE, ROUND, Bid(reference="EQ-01", title=title, lead_organisation="Anytown"))
+    submitted = Bid(reference="EQ-01", title=title, lead_organisation="Anytown", status=BidStatus.SUBMITTED)
+    add_bid(session, get_round(session, ROUND), submitted)  # a draft would not be ranked
+    session.commit()
     rows = list(csv.DictReader(io.StringIO(reader.get(f"{PAGE}.csv").get_data(as_text=True))))
     assert next(row["title"] for row in rows if row["reference"] == "EQ-01") == "'" + title
     sheet = openpyxl.load_workbook(io.BytesIO(reader.get(f"{PAGE}.xlsx").data))["Ranking"]
