@@ -41,6 +41,7 @@ def app_config(database_url, tmp_path) -> dict:
         "SECRET_KEY": "tests",
         "WTF_CSRF_ENABLED": False,
         "PRINTS_DIR": str(tmp_path / "prints"),
+        "HUEY_IMMEDIATE": True,  # tasks run in the request that queues them; see test_print_queue.py
     }
 
 

@@ -13,7 +13,8 @@ import matplotlib.font_manager as fm
 from bidtool import charts
 from bidtool.core.appraisal import appraise
 from bidtool.core.bid import Bid, BidYear
-bid = Bid(reference="A-1", title="A", lead_organisation="A", years=(BidYear(2014, award_costs=100, savings=500),))
+year = BidYear(2014, award_costs=100, savings=500)
+bid = Bid(reference="A-1", title="A", lead_organisation="A", years=(year,))
 svg = charts.costs_and_savings(appraise(bid))
 print(fm.findfont(fm.FontProperties(family=charts.STYLE["font.family"])))
 """
