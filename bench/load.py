@@ -4,6 +4,7 @@ Run against the server `make run` starts (its demo sign-ins, whose passwords com
 instance/secret_key):   .venv/bin/python bench/load.py http://127.0.0.1:5000
 or let it start gunicorn and a task worker itself, on a free port, with a throwaway instance
 folder loaded with the demo:   .venv/bin/python bench/load.py --serve [--database-url URL]
+(its queue is SQLite in that folder unless BIDTOOL_HUEY_URL names another).
 
 Users are spread over the five roles (council, assessor, lead assessor, panel, admin), each a
 session of its own; each asks for a page of its role, waits a moment (--think) and asks again.
@@ -176,7 +177,7 @@ def served(database_url: str | None):
         env = {
             **os.environ,
             "BIDTOOL_DATABASE_URL": database_url or f"sqlite:///{instance / 'bidtool.sqlite'}",
-            "BIDTOOL_HUEY_URL": f"sqlite:///{instance / 'huey.sqlite'}",
+            "BIDTOOL_HUEY_URL": os.environ.get("BIDTOOL_HUEY_URL", f"sqlite:///{instance / 'huey.sqlite'}"),
             "BIDTOOL_PRINTS_DIR": str(instance / "prints"),
             "BIDTOOL_SECRET_KEY": secret,
         }
