@@ -232,7 +232,9 @@ def run(base: str, secret: str, users: int, seconds: float, think: float) -> Non
         thread.start()
     for thread in threads[:-1]:
         thread.join()
-    report(tally, time.monotonic() - started, result)
+    seconds = time.monotonic() - started
+    threads[-1].join(600)  # the pack's own time is reported even when it outlasts the users
+    report(tally, seconds, result)
 
 
 def main() -> None:
