@@ -61,8 +61,12 @@ def test_the_print_key_changes_with_what_a_pack_prints_and_only_then(scored, ses
 
 @pytest.fixture
 def queued(app_config, tmp_path):
+    """An application of its own on a real queue with a worker (the `app` fixture's runs tasks at once)."""
     with task_worker(app_config, tmp_path) as config:
-        yield config
+        app = create_app(config)
+        app.test_client_class = RequestClient
+        yield app
+        app.extensions["bidtool.engine"].dispose()
 
 
 PROGRESS = re.compile(r'data-testid="progress">([^<]*)<')
@@ -83,8 +87,7 @@ def _follow(client, page: str, seen: list[str]) -> str:
 def test_a_worker_prints_one_pack_of_a_round_at_a_time_and_asking_again_joins_or_serves_again(
     queued, scored, session, people, tmp_path
 ):
-    app = create_app(queued)
-    app.test_client_class = RequestClient
+    app = queued
     lead = app.test_client()
     assert (
         lead.post(
