@@ -6,6 +6,8 @@ STAMP := $(VENV)/.installed
 GOVUK := static/vendor/govuk-frontend
 ASSETS := $(GOVUK)/.built
 CHROMIUM := /usr/bin/chromium
+# The font of the printed pages and their charts (static/css/print.css, bidtool/charts.py).
+FONTS := /usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf
 
 .PHONY: run test test-sqlite test-postgres lint assets clean
 
@@ -31,10 +33,14 @@ assets: $(ASSETS)
 $(CHROMIUM):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 
-run: $(STAMP) $(ASSETS)
+$(FONTS):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-liberation >/dev/null
+
+# gunicorn on 127.0.0.1:5000 with one task worker beside it (gunicorn.conf.py); Ctrl-C stops both.
+run: $(STAMP) $(ASSETS) $(FONTS)
 	$(BIN)/bidtool db upgrade
 	$(BIN)/bidtool demo
-	$(BIN)/flask --app bidtool run --host 127.0.0.1 --port 5000
+	$(BIN)/gunicorn -c gunicorn.conf.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -42,11 +48,11 @@ lint: $(STAMP)
 
 test: lint test-sqlite test-postgres
 
-test-sqlite: $(STAMP) $(ASSETS) $(CHROMIUM)
+test-sqlite: $(STAMP) $(ASSETS) $(CHROMIUM) $(FONTS)
 	$(BIN)/pytest
 
 # The same suite against a real PostgreSQL server, started in a temporary folder and stopped after.
-test-postgres: $(STAMP) $(ASSETS) $(CHROMIUM)
+test-postgres: $(STAMP) $(ASSETS) $(CHROMIUM) $(FONTS)
 	tests/with_postgres.sh $(BIN)/pytest
 
 clean:

@@ -14,7 +14,7 @@ def create_app(config: dict | None = None) -> Flask:
     from flask import Flask
 
     from bidtool import config as config_layers
-    from bidtool import db, web
+    from bidtool import db, packs, tasks, web
     from bidtool.config import PROJECT_ROOT
 
     app = Flask(
@@ -25,5 +25,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
     config_layers.init_app(app, config)
     db.init_app(app)
+    tasks.init_app(app)
+    packs.init_app(app)
     web.init_app(app)
     return app

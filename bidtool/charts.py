@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import base64
 import io
+from pathlib import Path
 
 # Figures are made directly, never through pyplot, so no display backend is ever involved
 # (matplotlib's advice for servers); savefig draws them with its SVG renderer.
-from matplotlib import rc_context
+from matplotlib import font_manager, rc_context
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
@@ -16,12 +17,22 @@ from bidtool.core.ranking import Ranking
 from bidtool.core.wording import money_abbreviated
 from bidtool.core.years import year_label
 
+# The printed pages' font (static/css/print.css), named by its files (Debian's fonts-liberation,
+# which the Makefile installs) so that no font cache of matplotlib's can make a chart fall back.
+FONT_FILES = tuple(
+    Path("/usr/share/fonts/truetype/liberation") / f"LiberationSans-{style}.ttf"
+    for style in ("Regular", "Bold", "Italic", "BoldItalic")
+)
+FONT = "Liberation Sans"
+for _file in FONT_FILES:
+    font_manager.fontManager.addfont(str(_file))
+
 # GOV.UK colours: blue for costs, green for savings, and the dark grey of text.
 COSTS, SAVINGS, ADJUSTED, TEXT, NOT_FUNDED = "#1d70b8", "#00703c", "#85994b", "#0b0c0c", "#b1b4b6"
 STYLE = {
     "svg.fonttype": "none",  # text stays text: selectable, and read by screen readers
     "svg.hashsalt": "bidtool",  # the same chart gives the same SVG
-    "font.family": ["Liberation Sans", "DejaVu Sans", "sans-serif"],
+    "font.family": [FONT],
     "font.size": 8,
     "axes.edgecolor": TEXT,
     "axes.spines.top": False,

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 from flask import current_app
 
-from bidtool import create_app, db, printing, reports
+from bidtool import create_app, db, printing, reports, tasks
 from bidtool.core import wording
 from bidtool.core.access import Action, Role, allowed
 from bidtool.core.appraisal import ILLUSTRATIVE_OPTIMISM_BIAS, Appraisal, appraise
@@ -127,6 +127,13 @@ def demo_command() -> None:
     for user, password in users:
         who = user.role.label + (f", {user.organisation}" if user.role is Role.COUNCIL else "")
         click.echo(f"  {user.email:<{width}} {password}   {who}")
+
+
+@main.command("worker")
+@click.option("--workers", default=2, show_default=True, help="How many tasks to run at once (processes).")
+def worker_command(workers: int) -> None:
+    """Run the background tasks (panel pack prints) of the queue that BIDTOOL_HUEY_URL names."""
+    tasks.run_worker(create_app(), workers)
 
 
 @main.command("create-user")

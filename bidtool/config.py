@@ -21,6 +21,9 @@ def init_app(app: Flask, overrides: dict | None) -> None:
         SCHEMES_DIR=str(PROJECT_ROOT / "fixtures" / "schemes"),
         DEMO_DIR=str(PROJECT_ROOT / "fixtures" / "tca2013"),
         PRINTS_DIR=str(instance / "prints"),  # panel packs printed for the web, kept for a day
+        HUEY_URL=f"sqlite:///{instance / 'huey.sqlite'}",  # the task queue: or redis://, postgresql://
+        HUEY_IMMEDIATE=False,  # run tasks in the process that queues them (tests)
+        PRINTS_PER_ROUND=1,  # panel packs of one round printed at once, on all workers together
         MAX_CONTENT_LENGTH=20 * 1024 * 1024,
         WTF_CSRF_TIME_LIMIT=None,
         SESSION_COOKIE_HTTPONLY=True,

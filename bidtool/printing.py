@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import logging
 import mimetypes
 import multiprocessing
+import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from datetime import datetime
@@ -122,7 +124,11 @@ WHOLE = frozenset({FRONT, SUMMARY, SHEETS})
 
 
 def _pack_html(
-    pack: Pack, generated: datetime, parts: frozenset[str], pages: dict[str, int] | None = None
+    pack: Pack,
+    generated: datetime,
+    parts: frozenset[str],
+    pages: dict[str, int] | None = None,
+    drawn: Callable[[int], None] = lambda done: None,
 ) -> str:
     return render_template(
         "print/pack.html",
@@ -133,18 +139,52 @@ def _pack_html(
         line=funding_line(pack.ranking),
         parts=parts,
         chart=charts.score_against_award(pack.ranking) if SUMMARY in parts else None,
-        sheets=[
-            (s, charts.costs_and_savings(s.appraisal), finance_totals(s.bid))
-            for s in pack.sheets
-            if SHEETS in parts
-        ],
+        sheets=_drawn(pack.sheets, drawn) if SHEETS in parts else [],
         pages=pages,
     )
 
 
-def pack_pdf(pack: Pack, generated: datetime) -> bytes:
+def _drawn(sheets: tuple[Sheet, ...], drawn: Callable[[int], None]) -> list:
+    """Each sheet with its chart and totals, drawn in turn; `drawn` is told how many are done."""
+    done = []
+    for s in sheets:
+        done.append((s, charts.costs_and_savings(s.appraisal), finance_totals(s.bid)))
+        drawn(len(done))
+    return done
+
+
+# How far a print has got: told ("sheets", n) as each sheet's chart and HTML is drawn, then
+# ("pages", n) as WeasyPrint lays out page n, then ("writing", 0) as it writes the PDF.
+Progress = Callable[[str, int], None]
+
+
+def pack_pdf(pack: Pack, generated: datetime, progress: Progress = lambda stage, done: None) -> bytes:
     """The panel pack as one tagged PDF/UA document, rendered in this process."""
-    return render(_pack_html(pack, generated, WHOLE))
+    _layout.progress = progress
+    try:
+        return render(_pack_html(pack, generated, WHOLE, drawn=lambda done: progress("sheets", done)))
+    finally:
+        _layout.progress = None
+
+
+class _LayoutProgress(logging.Handler):
+    """Passes WeasyPrint's progress log (a page laid out, the PDF begun) to the print of this thread."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        progress = getattr(_layout, "progress", None)
+        if progress is None:
+            return
+        if record.msg.startswith("Step 5 - Creating layout - Page"):
+            progress("pages", record.args[0])
+        elif record.msg.startswith("Step 6"):
+            progress("writing", 0)
+
+
+_layout = threading.local()
+_progress_log = logging.getLogger("weasyprint.progress")
+_progress_log.setLevel(logging.INFO)
+_progress_log.propagate = False  # told to the print that asked, not to the server's log
+_progress_log.addHandler(_LayoutProgress())
 
 
 def pack_pdf_parallel(

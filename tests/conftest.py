@@ -5,8 +5,13 @@ BIDTOOL_TEST_DATABASE_URL (tests/with_postgres.sh starts one). Its schema comes 
 migrations, once per run; every test starts from empty tables.
 """
 
+import contextlib
 import contextvars
 import os
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
@@ -44,7 +49,39 @@ def app_config(database_url, tmp_path) -> dict:
         "SECRET_KEY": "tests",
         "WTF_CSRF_ENABLED": False,
         "PRINTS_DIR": str(tmp_path / "prints"),
+        "HUEY_IMMEDIATE": True,  # tasks run in the request that queues them; see test_print_queue.py
     }
+
+
+@contextlib.contextmanager
+def task_worker(config: dict, folder: Path, per_round: int = 1):
+    """`config` with a real queue (SQLite in `folder`) and a `bidtool worker` process running its
+    tasks, on the same database and print folder, until the block ends."""
+    config = config | {"HUEY_IMMEDIATE": False, "HUEY_URL": f"sqlite:///{folder / 'huey.sqlite'}"}
+    env = {
+        **os.environ,
+        "BIDTOOL_DATABASE_URL": config["DATABASE_URL"],
+        "BIDTOOL_HUEY_URL": config["HUEY_URL"],
+        "BIDTOOL_PRINTS_DIR": config["PRINTS_DIR"],
+        "BIDTOOL_SECRET_KEY": config["SECRET_KEY"],
+        "BIDTOOL_PRINTS_PER_ROUND": str(per_round),
+    }
+    with (folder / "worker.log").open("w") as log:
+        worker = subprocess.Popen(
+            [str(Path(sys.executable).with_name("bidtool")), "worker", "--workers", "2"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            for _ in range(480):  # ready once it says so: importing takes a while on a busy machine
+                if "Huey consumer started" in (folder / "worker.log").read_text():
+                    break
+                time.sleep(0.5)
+            yield config
+        finally:
+            worker.terminate()
+            worker.wait(60)
 
 
 class RequestClient(FlaskClient):

@@ -2,23 +2,37 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
+from functools import cache
 
 from sqlmodel import Session, select
 
+from bidtool.config import PROJECT_ROOT
 from bidtool.core.appraisal import Appraisal
 from bidtool.core.bid import MONEY_FIELDS, Bid, figure_total
 from bidtool.core.checks import Finding
 from bidtool.core.ranking import RankedBid, Ranking, funding_line, standing
 from bidtool.core.scheme import Criterion, Scheme
 from bidtool.core.scoring import CriterionResult, criterion_points
-from bidtool.models import BidRow, RoundRow, ScoreRow, UserRow
-from bidtool.services import Refused, Scope
+from bidtool.models import (
+    BidRow,
+    BidYearRow,
+    ConflictRow,
+    NarrativeRow,
+    PartnerRow,
+    RoundRow,
+    ScoreRow,
+    StatedTotalRow,
+    UserRow,
+)
+from bidtool.services import EVERYONE, Refused, Scope
 from bidtool.services.assessment import assessable, assessable_bids, drafts_in, rank_round
-from bidtool.services.bids import get_bid, self_check
+from bidtool.services.bids import get_bid, round_bids, self_check
 from bidtool.services.conflicts import round_conflicts
 from bidtool.services.rounds import get_round, scheme_of
 
@@ -166,3 +180,61 @@ def finance_totals(bid: Bid) -> dict[str, int | None]:
     if not bid.has_ranges:
         totals["savings_high"] = None
     return totals
+
+
+# What a print of a round is made from besides the database: the code, its templates and styles.
+PRINTED_BY = ("bidtool/**/*.py", "templates/**/*.html", "static/css/print.css")
+
+
+def print_key(session: Session, scope: Scope, round_ref: str) -> str:
+    """A digest of everything a print of the round shows `scope`: the round and its scheme, every
+    bid of the round (the ranking is of all of them) with its years, partners, answers and stated
+    totals, the submitted scores and moderations, the declared conflicts, the users who score or
+    conflict (their emails are printed, their organisations make conflicts), which bids `scope`
+    sees, and the code version. Equal keys print equal documents, so a print can be served again."""
+    round_row = get_round(session, round_ref)
+    rows = round_bids(session, EVERYONE, round_row)
+    ids = [row.id for row in rows]
+
+    def dump(model, *where) -> list[dict]:
+        return [
+            r.model_dump(mode="json") for r in session.exec(select(model).where(*where).order_by(model.id))
+        ]
+
+    inputs = {
+        "round": round_row.model_dump(mode="json"),
+        "scheme": round_row.scheme.document,
+        "bids": [row.model_dump(mode="json") for row in rows],
+        "seen": [row.reference for row in round_bids(session, scope, round_row)],
+        **{
+            name: dump(model, model.bid_id.in_(ids))
+            for name, model in (
+                ("years", BidYearRow),
+                ("partners", PartnerRow),
+                ("answers", NarrativeRow),
+                ("totals", StatedTotalRow),
+                ("conflicts", ConflictRow),
+            )
+        },
+        "scores": dump(ScoreRow, ScoreRow.bid_id.in_(ids), ScoreRow.submitted),
+        "users": [
+            list(user)
+            for user in session.exec(
+                select(
+                    UserRow.id, UserRow.email, UserRow.role, UserRow.organisation, UserRow.active
+                ).order_by(UserRow.id)
+            )
+        ],
+        "code": code_version(),
+    }
+    return hashlib.sha256(json.dumps(inputs, sort_keys=True, default=str).encode()).hexdigest()
+
+
+@cache
+def code_version() -> str:
+    """A digest of the code and templates that print (read once per process)."""
+    digest = hashlib.sha256()
+    for pattern in PRINTED_BY:
+        for path in sorted(PROJECT_ROOT.glob(pattern)):
+            digest.update(str(path.relative_to(PROJECT_ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()

@@ -1,7 +1,6 @@
 """A panel member in the browser finds the ranking from the round, reads it and tries another pot."""
 
 import re
-from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -45,19 +44,4 @@ def test_the_panel_reads_the_ranking_and_redraws_the_funding_line_at_another_pot
     page.get_by_role("link", name="Show the ranking at the round's pot of £6,900,000").click()
     expect(page.get_by_test_id("what-if")).to_have_count(0)
     assert funding_line_above(page) == "COR-06"
-    assert csp_violations(console) == []
-
-
-def test_the_panel_pack_prints_on_a_page_that_follows_it_then_downloads(page, console, scored, people):
-    page.goto("/rounds/tca-2013/rankings")
-    sign_in_in_browser(page, email_of("panel"), PASSWORD)
-    page.get_by_role("button", name="Print the panel pack").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Printing the panel pack")
-    expect(page.get_by_role("status")).to_contain_text("A round of 18 bids takes about 7 seconds")
-    # The page refreshes itself until the pack is ready.
-    expect(page.get_by_role("heading", level=1)).to_have_text("The panel pack is ready", timeout=90_000)
-    with page.expect_download() as download:
-        page.get_by_role("link", name="Download the panel pack (PDF)").click()
-    assert download.value.suggested_filename == "tca-2013-panel-pack.pdf"
-    assert Path(download.value.path()).read_bytes().startswith(b"%PDF-")
     assert csp_violations(console) == []
