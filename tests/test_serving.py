@@ -1,5 +1,6 @@
 """`make run`'s server: gunicorn from gunicorn.conf.py, with a task worker beside it that stops with it."""
 
+import contextlib
 import os
 import signal
 import socket
@@ -25,6 +26,15 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+
+
+def _children(pid: int) -> dict[int, str]:
+    """The processes `pid` started, with their command lines (read whole: `ps` cuts them to COLUMNS)."""
+    found = {}
+    for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+        with contextlib.suppress(FileNotFoundError):
+            found[int(child)] = Path(f"/proc/{child}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    return found
 
 
 def _wait(condition, seconds: float) -> bool:
@@ -67,16 +77,17 @@ def test_gunicorn_serves_with_a_task_worker_and_ctrl_c_stops_both_without_a_warn
         assert _wait(lambda: "Huey consumer started" in output.read_text(), 240), output.read_text()
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/sign-in", timeout=30) as page:
             assert page.status == 200
-        children = subprocess.run(
-            ["ps", "-o", "pid=,args=", "--ppid", str(server.pid)], capture_output=True, text=True
-        ).stdout
-        (worker,) = [int(line.split()[0]) for line in children.splitlines() if "bidtool worker" in line]
+        children = _children(server.pid)
+        workers = [pid for pid, command in children.items() if "bidtool worker" in command]
+        assert len(workers) == 1, (children, output.read_text())
+        (worker,) = workers
         os.killpg(server.pid, signal.SIGINT)  # Ctrl-C
         server.wait(120)
         assert _wait(lambda: not _alive(worker), 60)
     finally:
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGKILL)
+            server.wait(60)
     log = output.read_text()
     assert "warning" not in log.lower()
     assert "development server" not in log
