@@ -24,7 +24,7 @@ from weasyprint import HTML
 from bidtool import create_app, db, printing
 from bidtool.config import PROJECT_ROOT
 from bidtool.core.access import Role
-from bidtool.core.bid import Bid, BidYear, Partner, PartnerType
+from bidtool.core.bid import Bid, BidStatus, BidYear, Partner, PartnerType
 from bidtool.services import EVERYONE, schemes
 from bidtool.services.accounts import NewUser, create_user
 from bidtool.services.assessment import import_scores
@@ -75,6 +75,7 @@ def synthetic_round(session, rng: random.Random) -> str:
                 savings_confidence=rng.randrange(1, 7),
                 years=years,
                 narrative={"summary": _sentence(rng, 60)},
+                status=BidStatus.SUBMITTED,
             ),
         )
     session.commit()

@@ -38,6 +38,12 @@ class RoundRow(SQLModel, table=True):
     # Names that are the same organisation ("Swindon BC" and "Swindon Borough Council"), each
     # group a list of names, so that conflicts of interest are found whichever name is used.
     aliases: list[list[str]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # Whether the lead assessor adopted the calibrated scores (each assessor's leniency taken
+    # out) for the round's ranking, in place of the raw scores.
+    calibrated: bool = False
+    # How closely the robustness draws of the scheme's weights keep to them: the Dirichlet
+    # distribution's concentration (its parameters are this times each weight's share).
+    weight_concentration: int = 100
     created_at: datetime = Field(default_factory=utcnow)
 
     scheme: SchemeRow = Relationship()
