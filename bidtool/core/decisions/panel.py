@@ -67,14 +67,6 @@ def conflicts_of(assessed: Sequence[Assessed]) -> dict[str, frozenset[str]]:
     return {a.bid.reference: a.conflicted for a in assessed}
 
 
-def rank(
-    scheme: Scheme, assessed: Sequence[Assessed], scores: Sequence[Score], pot: Pence | None, calibrated: bool
-) -> Ranking:
-    """The ranking on the scores the round uses: the one rule the page, the pack and the files share."""
-    offsets = agreement(scheme, scores, conflicts_of(assessed)).offsets if calibrated else None
-    return rank_bids(scheme, scored_bids(scheme, assessed, scores, offsets), pot)
-
-
 def decide(
     scheme: Scheme,
     assessed: Sequence[Assessed],
