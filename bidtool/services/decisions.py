@@ -24,6 +24,7 @@ from bidtool.services.rounds import get_round, scheme_of
 # How closely the robustness draws keep to the scheme's weights: from wild (1) to all but fixed.
 CONCENTRATIONS = range(1, 100_001)
 SCORED_ON = {False: "raw scores", True: "calibrated scores"}
+SETTINGS = ("Scores ranked on", "Weight concentration")  # their history entries' subjects
 
 
 def round_decisions(
@@ -60,8 +61,8 @@ def change_settings(
     changes = [
         (subject, old, new)
         for subject, old, new in (
-            ("Scores ranked on", SCORED_ON[round_row.calibrated], SCORED_ON[calibrated]),
-            ("Weight concentration", str(round_row.weight_concentration), str(concentration)),
+            (SETTINGS[0], SCORED_ON[round_row.calibrated], SCORED_ON[calibrated]),
+            (SETTINGS[1], str(round_row.weight_concentration), str(concentration)),
         )
         if old != new
     ]

@@ -130,12 +130,13 @@ def _arrays(
         assessors=np.array([len(by_bid[b.reference]) for b in bids], dtype=np.int64),
         fixed=np.full((count, len(criteria)), np.nan),
         mean=np.full((count, len(criteria)), np.nan),
-        incomplete=np.array([b.status is Status.INCOMPLETE for b in bids]),
+        incomplete=np.array([b.status is Status.INCOMPLETE for b in bids], dtype=bool),
         fails_vfm=np.array(
-            [scheme.vfm_gate is not None and (b.bcr is None or b.bcr < scheme.vfm_gate) for b in bids]
+            [scheme.vfm_gate is not None and (b.bcr is None or b.bcr < scheme.vfm_gate) for b in bids],
+            dtype=bool,
         ),
         award=np.array([b.award_sought for b in bids], dtype=np.int64),
-        order=np.argsort(np.argsort(np.array([b.reference for b in bids]), kind="stable")),
+        order=np.argsort(np.argsort(np.array([b.reference for b in bids], dtype=str), kind="stable")),
     )
     for b, bid in enumerate(bids):
         for a, given in enumerate(sorted(by_bid[bid.reference].items())):
