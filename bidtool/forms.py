@@ -609,28 +609,37 @@ def ranking_form(scheme: Scheme, args: Mapping[str, str]) -> Form:
     return RankingForm(args)
 
 
+class WholeNumberField(IntegerField):
+    """A whole number, refused by name when it is not one."""
+
+    widget = GovTextInput()
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        try:
+            super().process_formdata([v.strip().replace(",", "") for v in valuelist])
+        except ValueError:
+            raise ValueError(f"{self.label.text} must be a whole number, like 2") from None
+
+
 class ProposeForm(Form):
     """What the lead asks of an automatic assignment, sent in the address (nothing is assigned yet)."""
 
-    per_bid = IntegerField(
+    per_bid = WholeNumberField(
         "Assessors per bid",
-        widget=GovTextInput(),
         validators=[
             InputRequired("Enter how many assessors each bid needs"),
             NumberRange(1, 10, "Assessors per bid must be a whole number from 1 to 10"),
         ],
     )
-    min_load = IntegerField(
+    min_load = WholeNumberField(
         "Fewest bids per assessor",
-        widget=GovTextInput(),
         validators=[
             InputRequired("Enter the fewest bids an assessor should take (0 for none)"),
             NumberRange(0, 10_000, "Fewest bids per assessor must be a whole number from 0 to 10,000"),
         ],
     )
-    max_load = IntegerField(
+    max_load = WholeNumberField(
         "Most bids per assessor",
-        widget=GovTextInput(),
         validators=[
             InputRequired("Enter the most bids an assessor may take"),
             NumberRange(1, 10_000, "Most bids per assessor must be a whole number from 1 to 10,000"),
@@ -650,9 +659,8 @@ class SettingsForm(FlaskForm):
         ],
         validators=[InputRequired("Choose the scores the round is ranked on")],
     )
-    concentration = IntegerField(
+    concentration = WholeNumberField(
         "How closely the robustness draws keep to the scheme's weights",
-        widget=GovTextInput(),
         description="A whole number from 1 (weights drawn far from the scheme's) to 100,000 (all but "
         "the scheme's own). At 100 a weight of 30% varies by about 5 percentage points (one standard "
         "deviation).",

@@ -140,7 +140,9 @@ def test_an_assessor_a_point_above_another_on_every_criterion_is_half_a_point_le
 def test_offsets_are_recovered_from_scores_that_are_truth_plus_offset(truth, offsets):
     shift = Fraction(sum(offsets), len(offsets))  # offsets are found up to a level: they average zero
     units = [{f"a{a}": t + o for a, o in enumerate(offsets)} for t in truth]
-    assert fit_offsets(units) == {f"a{a}": Fraction(round_places(o - shift, 4)) for a, o in enumerate(offsets)}
+    assert fit_offsets(units) == {
+        f"a{a}": Fraction(round_places(o - shift, 4)) for a, o in enumerate(offsets)
+    }
 
 
 # A unit: which of 5 assessors scored it (at least two) and their scores.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 import statistics
 from collections import Counter, defaultdict
@@ -68,6 +69,21 @@ def scored_bids():
     return [score_bid(SCHEME, b, appraise(b, SCHEME.optimism_bias), SCORES) for b in BIDS]
 
 
+def drawn_scores(reference: str, own: dict, moderated: dict, rng: random.Random) -> dict:
+    """One bid's criterion scores in one draw: its assessors drawn again, moderated scores kept."""
+    people = sorted(own)
+    drawn = [rng.choice(people) for _ in people]
+    values = {}
+    for c in CRITERIA:
+        if (reference, c) in moderated:
+            values[c] = moderated[(reference, c)]
+            continue
+        got = [own[a][c] for a in drawn if c in own[a]]
+        every = [own[a][c] for a in people if c in own[a]]
+        values[c] = statistics.fmean(got or every) if every else None
+    return values
+
+
 def slow_reference(draws: int, seed: int) -> tuple[dict[str, float], dict[str, tuple[int, int]]]:
     """The same Monte Carlo one draw and one bid at a time, with Python's own random numbers."""
     rng = random.Random(seed)
@@ -84,16 +100,7 @@ def slow_reference(draws: int, seed: int) -> tuple[dict[str, float], dict[str, t
         w = [g / sum(gammas) for g in gammas]
         rows = []
         for reference, (b, bcr) in facts.items():
-            people = sorted(own[reference])
-            drawn = [rng.choice(people) for _ in people]
-            values = {}
-            for c in CRITERIA:
-                if (reference, c) in moderated:
-                    values[c] = moderated[(reference, c)]
-                    continue
-                got = [own[reference][a][c] for a in drawn if c in own[reference][a]]
-                every = [own[reference][a][c] for a in people if c in own[reference][a]]
-                values[c] = statistics.fmean(got or every) if every else None
+            values = drawn_scores(reference, own[reference], moderated, rng)
             if None in values.values():
                 status, weighted = 2, None
             else:
@@ -176,7 +183,7 @@ def test_when_nothing_can_vary_the_draws_give_the_rankings_own_funding_and_ranks
     scored = [score_bid(scheme, b, appraise(b), scores) for b in bids]
     # Weights drawn close to the scheme's reorder bids whose scores tie (or nearly): leave those out.
     totals = sorted(b.weighted_score for b in scored)
-    assume(all(b - a >= 1 for a, b in zip(totals, totals[1:], strict=False)))
+    assume(all(b - a >= 1 for a, b in itertools.pairwise(totals)))
     ranking = rank_bids(scheme, scored, pot)
     found = robustness(scheme, scored, scores, pot, 10**9, draws=200)
     for row in ranking.rows:
