@@ -468,7 +468,7 @@ def _ranking_table(scheme: Scheme, summary: dict) -> str:
         score = "-" if row["weighted_score"] is None else wording.ratio(row["weighted_score"])
         funded = {True: "funded", False: "not funded", None: ""}[row["funded"]]
         chance = wording.probability(row["funded_probability"])
-        ranks = wording.rank_range(*row["rank_range"])
+        ranks = wording.rank_range(row["rank_range"])
         lines.append(
             f"{row['rank']:>3}. {row['reference']:<10} {score:>6}  {_money(row['award_sought']):>12}  "
             f"{_money(row['cumulative_award']):>12}  {row['status']:<10} {funded:<10} {chance:>9} "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
 
@@ -164,6 +165,7 @@ def probability(share: float | None) -> str:
     return f"{shown:.0f}%"
 
 
-def rank_range(low: int, high: int) -> str:
-    """The range of ranks a bid takes: 4, or 3 to 7."""
+def rank_range(ranks: Sequence[int]) -> str:
+    """The range of ranks a bid takes, lowest and highest: 4, or 3 to 7."""
+    low, high = ranks
     return str(low) if low == high else f"{low} to {high}"

@@ -21,6 +21,7 @@ from bidtool.core.wording import (
     percent,
     points,
     probability,
+    rank_range,
     ratio,
     score,
     vfm,
@@ -43,7 +44,7 @@ def uk_time(moment: datetime | None) -> str:
 
 def init_app(app: Flask) -> None:
     shown = (money, pounds, ratio, factor, percent, score, vfm, bcr_and_vfm, payback, payback_sentence)
-    decisions = (agreement, points, probability)
+    decisions = (agreement, points, probability, rank_range)
     for wording in (*shown, *decisions, discounting):
         app.add_template_filter(wording)
     app.add_template_filter(uk_time)

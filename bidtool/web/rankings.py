@@ -101,7 +101,7 @@ def _rows(found, summary: dict) -> list[dict]:
             "fits_in_what_is_left": row["reference"] in line.fits_in_what_is_left,
             "other_score": wording.ratio(other[row["reference"]]),
             "chance": wording.probability(found.robustness.funded[row["reference"]]),
-            "ranks": wording.rank_range(*found.robustness.rank_range[row["reference"]]),
+            "ranks": wording.rank_range(found.robustness.rank_range[row["reference"]]),
         }
         for ranked, row in zip(ranking.rows, summary["bids"], strict=True)
     ]

@@ -40,7 +40,7 @@ def test_the_page_shows_each_bids_funded_probability_rank_range_and_calibrated_s
         cells = shown[reference]
         assert cells[4] == wording.ratio(found.calibrated[reference])
         assert cells[8] == wording.probability(found.robustness.funded[reference])
-        assert cells[9] == wording.rank_range(*found.robustness.rank_range[reference])
+        assert cells[9] == wording.rank_range(found.robustness.rank_range[reference])
     assert {cells[8] for cells in shown.values()} > {"100%", "0%"}  # some bids are neither sure nor out
 
 

@@ -188,7 +188,7 @@ def pack_summary(app, session) -> tuple[str | None, dict[str, str]]:
         r"<tr( class=\"funding-line\")?>\s*<td>\d+</td>\s*<td>([A-Z]+-\d+)</td>(.*?)</tr>", html, re.S
     )
     line = next((reference for marked, reference, _ in rows if marked), None)
-    funding = {reference: re.findall(r"<td[^>]*>(.*?)</td>", cells, re.S)[-1] for _, reference, cells in rows}
+    funding = {reference: re.findall(r"<td[^>]*>(.*?)</td>", cells, re.S)[-2] for _, reference, cells in rows}
     return line, funding
 
 
