@@ -7,19 +7,22 @@ import csv
 import io
 import re
 from collections import Counter
+from datetime import UTC, datetime
 
 from click.testing import CliRunner
 from sqlmodel import Session, select
 
-from bidtool import db
+from bidtool import db, printing
 from bidtool.cli import main
 from bidtool.core import wording
 from bidtool.core.decisions.panel import decisions_summary
 from bidtool.models import AssignmentRow, BidRow, ConflictRow, HistoryRow, UserRow
+from bidtool.services import EVERYONE
 from bidtool.services.assessment import rank_round
 from bidtool.services.conflicts import round_conflicts
 from bidtool.services.decisions import round_decisions
 from bidtool.services.rounds import get_round, scheme_of
+from bidtool.services.sheets import round_pack
 from tests.web.screens import screen
 from tests.web.test_rankings import PAGE, ROUND, table
 
@@ -186,3 +189,23 @@ def _inputs(html: str) -> list[tuple[str, str]]:
 
 def _token(html: str) -> str:
     return dict(_inputs(html))["csrf_token"]
+
+
+def test_the_packs_summary_shows_the_decisions_the_page_shows(app, scored, session):
+    get_round(session, ROUND).pot_pence = 200_000_000
+    session.commit()
+    _, found = round_decisions(session, ROUND)
+    with app.test_request_context():
+        pack = round_pack(session, EVERYONE, ROUND)
+        html = " ".join(printing._pack_html(pack, datetime.now(UTC), frozenset({printing.SUMMARY})).split())
+    assert pack.decisions.ranking == found.ranking
+    for row in found.ranking.rows:
+        reference = row.bid.reference
+        chance = wording.probability(found.robustness.funded[reference])
+        ranks = wording.rank_range(found.robustness.rank_range[reference])
+        calibrated = wording.ratio(found.calibrated[reference])
+        assert re.search(
+            rf"<td>{reference}</td>.*?\({calibrated}\).*?{chance}<span class=\"reason\">\({ranks}\)", html
+        )
+    assert f"All criteria: <strong>{wording.agreement(found.agreement.overall)}</strong>" in html
+    assert f"<td>{', '.join(found.portfolio.only_best)}</td>" in html

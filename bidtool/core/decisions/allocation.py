@@ -174,29 +174,53 @@ def _spread(request: Request, pairs: set[Pair]) -> set[Pair]:
         on[bid].add(a)
     together = _together((bid, a) for bid, group in on.items() for a in group)
     new = sorted(pairs)
+
+    def repeated(bid: str, assessor: str) -> bool:
+        return any(together[_key(assessor, other)] > 1 for other in on[bid] - {assessor})
+
     improved = True
     while improved:
         improved = False
-        for i, j in itertools.combinations(range(len(new)), 2):
-            (b1, a1), (b2, a2) = new[i], new[j]
-            if b1 == b2 or a1 == a2 or a2 in on[b1] or a1 in on[b2]:
+        # Only an assessor on a bid with a partner they share other bids with can be improved on:
+        # with every pair at most once, no swap lowers the sum of squares.
+        for i in range(len(new)):
+            if not repeated(*new[i]):
                 continue
-            if (b1, a2) in request.conflicts or (b2, a1) in request.conflicts:
-                continue
-            change = Counter()
-            for other in on[b1] - {a1}:
-                change[tuple(sorted((a1, other)))] -= 1
-                change[tuple(sorted((a2, other)))] += 1
-            for other in on[b2] - {a2}:
-                change[tuple(sorted((a2, other)))] -= 1
-                change[tuple(sorted((a1, other)))] += 1
-            if sum((together[p] + d) ** 2 - together[p] ** 2 for p, d in change.items()) < 0:
-                together.update(change)
-                on[b1] ^= {a1, a2}
-                on[b2] ^= {a1, a2}
-                new[i], new[j] = (b1, a2), (b2, a1)
-                improved = True
+            for j in range(len(new)):
+                change = _swap(request, on, new[i], new[j])
+                if change is not None and sum(
+                    (together[p] + d) ** 2 - together[p] ** 2 for p, d in change.items()
+                ) < 0:
+                    (b1, a1), (b2, a2) = new[i], new[j]
+                    together.update(change)
+                    on[b1] ^= {a1, a2}
+                    on[b2] ^= {a1, a2}
+                    new[i], new[j] = (b1, a2), (b2, a1)
+                    improved = True
+                    break
     return set(new)
+
+
+def _key(one: str, other: str) -> tuple[str, str]:
+    return (one, other) if one < other else (other, one)
+
+
+def _swap(request: Request, on: dict[str, set[str]], first: Pair, second: Pair) -> Counter | None:
+    """How exchanging the assessors of two assignments would change the pairs' counts, or None when
+    it cannot be done (the same bid or assessor, one already on the other bid, or a conflict)."""
+    (b1, a1), (b2, a2) = first, second
+    if b1 == b2 or a1 == a2 or a2 in on[b1] or a1 in on[b2]:
+        return None
+    if (b1, a2) in request.conflicts or (b2, a1) in request.conflicts:
+        return None
+    change = Counter()
+    for other in on[b1] - {a1}:
+        change[_key(a1, other)] -= 1
+        change[_key(a2, other)] += 1
+    for other in on[b2] - {a2}:
+        change[_key(a2, other)] -= 1
+        change[_key(a1, other)] += 1
+    return change
 
 
 def _proposal(request: Request, pairs: set[Pair]) -> Proposal:
