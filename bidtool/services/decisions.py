@@ -15,11 +15,10 @@ from bidtool.core.decisions.portfolio import Objective
 from bidtool.core.errors import Problems
 from bidtool.core.organisations import Aliases
 from bidtool.core.scheme import Scheme
-from bidtool.models import AssignmentRow, BidRow, HistoryRow, RoundRow, UserRow
-from bidtool.services import Kind
+from bidtool.models import AssignmentRow, BidRow, RoundRow, UserRow
 from bidtool.services.assessment import assessable_bids, assessed_bids, assessors_of, reason_given
 from bidtool.services.conflicts import round_conflicts
-from bidtool.services.rounds import get_round, scheme_of
+from bidtool.services.rounds import get_round, record_change, scheme_of
 
 # How closely the robustness draws keep to the scheme's weights: from wild (1) to all but fixed.
 CONCENTRATIONS = range(1, 100_001)
@@ -70,17 +69,7 @@ def change_settings(
         return []
     why = reason_given(reason)
     for subject, old, new in changes:
-        session.add(
-            HistoryRow(
-                round_id=round_row.id,
-                actor_id=actor_id,
-                kind=Kind.ROUND.value,
-                subject=subject,
-                old=old,
-                new=new,
-                justification=why,
-            )
-        )
+        record_change(session, round_row, actor_id, subject, old, new, why)
     round_row.calibrated, round_row.weight_concentration = calibrated, concentration
     session.add(round_row)
     session.commit()

@@ -200,3 +200,9 @@ def test_the_awards_funded_in_every_draw_fit_the_pot_so_their_expectation_does(p
     for b in scored_bids():
         if b.status is not Status.RANKED and b.reference in ("DDD", "EEE"):
             assert found.funded[b.reference] == 0
+
+
+def test_the_figures_do_not_depend_on_the_order_the_bids_come_in():
+    forward = robustness(SCHEME, scored_bids(), SCORES, POT, CONCENTRATION, draws=2_000)
+    backward = robustness(SCHEME, scored_bids()[::-1], SCORES[::-1], POT, CONCENTRATION, draws=2_000)
+    assert forward == backward

@@ -188,9 +188,10 @@ def _spread(request: Request, pairs: set[Pair]) -> set[Pair]:
                 continue
             for j in range(len(new)):
                 change = _swap(request, on, new[i], new[j])
-                if change is not None and sum(
-                    (together[p] + d) ** 2 - together[p] ** 2 for p, d in change.items()
-                ) < 0:
+                if (
+                    change is not None
+                    and sum((together[p] + d) ** 2 - together[p] ** 2 for p, d in change.items()) < 0
+                ):
                     (b1, a1), (b2, a2) = new[i], new[j]
                     together.update(change)
                     on[b1] ^= {a1, a2}

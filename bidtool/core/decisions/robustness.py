@@ -55,7 +55,6 @@ class _Round:
     incomplete: np.ndarray  # (bids,)
     fails_vfm: np.ndarray  # (bids,)
     award: np.ndarray  # (bids,) pence
-    order: np.ndarray  # (bids,): position of each bid's reference in reference order
 
 
 def robustness(
@@ -71,6 +70,8 @@ def robustness(
     seed: int = SEED,
 ) -> Robustness:
     """Draw the ranking `draws` times (seeded: the same every time); count each bid's funding and ranks."""
+    # In reference order, so that each bid meets the same random numbers whatever order it came in.
+    bids = sorted(bids, key=lambda b: b.reference)
     data = _arrays(scheme, bids, scores, conflicted, offsets or {})
     shares = np.array([float(c.weight) for c in scheme.criteria])
     shares /= shares.sum()
@@ -136,7 +137,6 @@ def _arrays(
             dtype=bool,
         ),
         award=np.array([b.award_sought for b in bids], dtype=np.int64),
-        order=np.argsort(np.argsort(np.array([b.reference for b in bids], dtype=str), kind="stable")),
     )
     for b, bid in enumerate(bids):
         for a, given in enumerate(sorted(by_bid[bid.reference].items())):
@@ -179,7 +179,7 @@ def _ranked(
             below |= criterion[:, :, i] < c.gate_min_score - 10.0**-TIE_PLACES
     status = np.where(data.incomplete[None], 2, np.where(below | data.fails_vfm[None], 1, 0))
     missing = np.isnan(weighted)
-    keys = [np.broadcast_to(data.order, weighted.shape)]
+    keys = [np.broadcast_to(np.arange(len(bids)), weighted.shape)]  # the bids are in reference order
     for tie in reversed(scheme.tie_breaks):
         keys.append(_tie_key(tie, bids, scheme, criterion, weighted))
     keys += [np.where(missing, np.inf, -weighted), status]
