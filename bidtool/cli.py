@@ -19,19 +19,20 @@ from bidtool.core.access import Action, Role, allowed
 from bidtool.core.appraisal import ILLUSTRATIVE_OPTIMISM_BIAS, Appraisal, appraise
 from bidtool.core.bid import Bid
 from bidtool.core.checks import Finding, check_bid, has_errors
+from bidtool.core.decisions.panel import Assessed, Decisions, Settings, decide, decisions_summary
+from bidtool.core.decisions.portfolio import Objective
 from bidtool.core.errors import BidToolError, InvalidInput, Problem
 from bidtool.core.money import MoneyError, parse_pounds, to_pence
-from bidtool.core.ranking import Ranking, rank_bids
 from bidtool.core.scheme import Scheme
-from bidtool.core.scoring import score_bid, suggest_scores
-from bidtool.core.summary import appraisal_summary, findings_summary, ranking_summary
+from bidtool.core.scoring import suggest_scores
+from bidtool.core.summary import appraisal_summary, findings_summary
 from bidtool.files import dump_json, load_bid, load_scheme, load_scores, read_bytes, read_text
 from bidtool.models import utcnow
-from bidtool.services import EVERYONE, Scope, accounts, assessment, rounds, sheets, transfer
+from bidtool.services import EVERYONE, Scope, accounts, assessment, sheets, transfer
 from bidtool.services.accounts import NewUser, create_user, generate_password
 from bidtool.services.bids import SelfCheck
+from bidtool.services.decisions import round_decisions
 from bidtool.services.demo import add_demo_users, load_demo, load_demo_draft, load_demo_scores
-from bidtool.services.rounds import scheme_of
 
 EXIT_BAD_INPUT = 2
 EXIT_CHECK_ERRORS = 1
@@ -252,6 +253,16 @@ def validate_scheme_command(scheme_file: Path) -> None:
     "--format", "fmt", type=click.Choice(["table", "json", "csv", "xlsx"]), help="The output format."
 )
 @click.option("-o", "--output", type=FileArgument, help="The file to write (standard output if not given).")
+@click.option(
+    "--best-by",
+    type=click.Choice([o.value for o in Objective]),
+    default=Objective.SCORE.value,
+    show_default=True,
+    help="What the best portfolio under the pot maximises: total weighted score, or total NPV.",
+)
+@click.option(
+    "--one-per-lead", is_flag=True, help="The best portfolio funds at most one bid per lead organisation."
+)
 @reports_bad_input
 def rank_command(
     round_ref: str | None,
@@ -263,8 +274,11 @@ def rank_command(
     as_csv: bool,
     fmt: str | None,
     output: Path | None,
+    best_by: str,
+    one_per_lead: bool,
 ) -> None:
-    """Rank bids by their weighted scores and draw the funding line against a pot.
+    """Rank bids by their weighted scores and draw the funding line against a pot, with the
+    assessors' agreement and calibration, how sure each rank is, and the best portfolio.
 
     Either files (--scheme, --scores and the bid files) or a round of the database (--round).
     """
@@ -278,7 +292,7 @@ def rank_command(
     if round_ref is not None:
         if scheme_file or scores_file or bid_files:
             raise InvalidInput([Problem("--round", "rank a round or files, not both")])
-        scheme, ranking = _rank_round(round_ref, pot_pence)
+        scheme, decisions = _rank_round(round_ref, pot_pence, Objective(best_by), one_per_lead)
     else:
         missing = [
             name for name, given in (("--scheme", scheme_file), ("--scores", scores_file)) if not given
@@ -291,9 +305,10 @@ def rank_command(
         scheme = load_scheme(scheme_file)
         bids = _load_bids(bid_files)
         scores = load_scores(scores_file, scheme, {b.reference for b in bids})
-        scored = [score_bid(scheme, bid, _appraise(bid, scheme), scores) for bid in bids]
-        ranking = rank_bids(scheme, scored, pot_pence)
-    summary = ranking_summary(ranking)
+        assessed = [Assessed(bid, _appraise(bid, scheme)) for bid in bids]
+        settings = Settings(objective=Objective(best_by), one_per_organisation=one_per_lead)
+        decisions = decide(scheme, assessed, scores, pot_pence, settings)
+    summary = decisions_summary(decisions)
     written = {
         "table": lambda: _ranking_table(scheme, summary) + "\n",
         "json": lambda: dump_json(summary) + "\n",
@@ -344,10 +359,13 @@ def pack_command(round_ref: str, output: Path, jobs: int, tagged: bool) -> None:
     _emit(data, output)
 
 
-def _rank_round(round_ref: str, pot: int | None) -> tuple[Scheme, Ranking]:
+def _rank_round(
+    round_ref: str, pot: int | None, objective: Objective, one_per_lead: bool
+) -> tuple[Scheme, Decisions]:
     with app_context():
-        ranking = assessment.rank_round(db.session(), round_ref, pot)
-        return scheme_of(rounds.get_round(db.session(), round_ref)), ranking
+        return round_decisions(
+            db.session(), round_ref, pot, objective=objective, one_per_organisation=one_per_lead
+        )
 
 
 def _emit(data: str | bytes, output: Path | None) -> None:
@@ -449,9 +467,12 @@ def _ranking_table(scheme: Scheme, summary: dict) -> str:
     for row in summary["bids"]:
         score = "-" if row["weighted_score"] is None else wording.ratio(row["weighted_score"])
         funded = {True: "funded", False: "not funded", None: ""}[row["funded"]]
+        chance = wording.probability(row["funded_probability"])
+        ranks = wording.rank_range(row["rank_range"])
         lines.append(
             f"{row['rank']:>3}. {row['reference']:<10} {score:>6}  {_money(row['award_sought']):>12}  "
-            f"{_money(row['cumulative_award']):>12}  {row['status']:<10} {funded:<10} {row['title']}"
+            f"{_money(row['cumulative_award']):>12}  {row['status']:<10} {funded:<10} {chance:>9} "
+            f"{ranks:>8}  {row['title']}"
         )
         lines += [f"       - {reason}" for reason in row["reasons"]]
     if summary["pot"] is not None:
@@ -462,9 +483,45 @@ def _ranking_table(scheme: Scheme, summary: dict) -> str:
         )
     header = (
         f"{'rank':>4} {'bid':<10} {'score':>6}  {'award':>12}  {'cumulative':>12}  "
-        f"{'status':<10} {'funding':<10} title"
+        f"{'status':<10} {'funding':<10} {'funded in':>9} {'ranks':>8}  title"
     )
-    return "\n".join([f"Ranking against {scheme.name}", header, *lines])
+    return "\n".join(
+        [
+            f"Ranking against {scheme.name}, on {summary['scored_on']} scores",
+            header,
+            *lines,
+            *_decisions_text(summary),
+        ]
+    )
+
+
+def _decisions_text(summary: dict) -> list[str]:
+    """Agreement, the assessors, how the draws were made and the best portfolio, in lines of text."""
+    found = summary["agreement"]
+    chances = summary["robustness"]
+    lines = [
+        f"Agreement (Krippendorff's alpha, ordinal): overall {wording.agreement(found['overall'])}; "
+        + ", ".join(f"{key} {wording.agreement(alpha)}" for key, alpha in found["criteria"].items()),
+        *(
+            f"Assessor {a['assessor']}: leniency {wording.points(a['leniency'])}, spread "
+            f"{wording.ratio(a['spread'])}, {a['bids_scored']} bids, "
+            f"calibration offset {wording.points(a['offset'])}"
+            for a in summary["assessors"]
+        ),
+        f"Funded in and ranks (5th to 95th percentile): {chances['draws']:,} draws, weight concentration "
+        f"{chances['weight_concentration']}, seed {chances['seed']}",
+    ]
+    best = summary["portfolio"]
+    if best is not None:
+        line = best["funding_line"]
+        lines.append(
+            f"Best portfolio by {best['objective']}: {', '.join(best['references']) or 'none'}; total score "
+            f"{wording.ratio(best['total_score'])}, pot used {_money(best['pot_used'])} (the funding line: "
+            f"{wording.ratio(line['total_score'])}, {_money(line['pot_used'])}); adds "
+            f"{', '.join(best['adds']) or 'nothing'}, leaves out {', '.join(best['leaves_out']) or 'nothing'}"
+        )
+    lines += [f"Not available: {why}" for why in summary["not_available"].values()]
+    return lines
 
 
 def _acting_as(email: str | None, action: Action) -> Scope:

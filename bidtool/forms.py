@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import ClassVar
 
 from flask_wtf import FlaskForm
@@ -13,12 +14,14 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovDateInput,
     GovFileInput,
     GovPasswordInput,
+    GovRadioInput,
     GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
 from wtforms import (
+    BooleanField,
     Field,
     FieldList,
     Form,
@@ -552,4 +555,123 @@ class WhatIfForm(Form):
         "What-if pot",
         blank=None,
         description="In pounds, for example 2,000,000. The round's own pot does not change.",
+    )
+
+
+# The largest weight a what-if takes: weights are shares of their total, so any scale will do.
+MAX_WEIGHT = Decimal(1_000_000)
+
+
+class WeightField(Field):
+    """A criterion's what-if weight as people type it: blank keeps the scheme's weight."""
+
+    widget = GovTextInput()
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.raw = valuelist[0].strip() if valuelist else ""
+        self.data = None
+        if not self.raw:
+            return
+        name = self.label.text
+        try:
+            weight = Decimal(self.raw.replace(",", ""))
+        except InvalidOperation:
+            raise ValueError(f"{name} must be a number, like 30 or 12.5") from None
+        if not weight.is_finite() or not 0 < weight <= MAX_WEIGHT:
+            raise ValueError(f"{name} must be more than 0 and at most {MAX_WEIGHT:,}")
+        if weight != weight.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP):
+            raise ValueError(f"{name} must not have more than 2 decimal places")
+        self.data = weight
+
+    def _value(self) -> str:
+        return getattr(self, "raw", None) or ""
+
+
+def ranking_form(scheme: Scheme, args: Mapping[str, str]) -> Form:
+    """What the ranking page is asked for in its address: a what-if pot and weights (nothing saved),
+    and what the best portfolio maximises."""
+
+    class RankingForm(WhatIfForm):
+        best = RadioField(
+            "The best portfolio funds the bids with the most",
+            choices=[("score", "Total weighted score"), ("npv", "Total net present value (prudent case)")],
+            default="score",
+            validators=[Optional()],
+        )
+        one_per_lead = BooleanField("At most one bid per lead organisation")
+
+    for c in scheme.criteria:
+        setattr(
+            RankingForm,
+            f"weight-{c.id}",
+            WeightField(f"Weight of {c.name}", description=f"The scheme's weight: {c.weight}"),
+        )
+    return RankingForm(args)
+
+
+class WholeNumberField(IntegerField):
+    """A whole number, refused by name when it is not one."""
+
+    widget = GovTextInput()
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        try:
+            super().process_formdata([v.strip().replace(",", "") for v in valuelist])
+        except ValueError:
+            raise ValueError(f"{self.label.text} must be a whole number, like 2") from None
+
+
+class ProposeForm(Form):
+    """What the lead asks of an automatic assignment, sent in the address (nothing is assigned yet)."""
+
+    per_bid = WholeNumberField(
+        "Assessors per bid",
+        validators=[
+            InputRequired("Enter how many assessors each bid needs"),
+            NumberRange(1, 10, "Assessors per bid must be a whole number from 1 to 10"),
+        ],
+    )
+    min_load = WholeNumberField(
+        "Fewest bids per assessor",
+        validators=[
+            InputRequired("Enter the fewest bids an assessor should take (0 for none)"),
+            NumberRange(0, 10_000, "Fewest bids per assessor must be a whole number from 0 to 10,000"),
+        ],
+    )
+    max_load = WholeNumberField(
+        "Most bids per assessor",
+        validators=[
+            InputRequired("Enter the most bids an assessor may take"),
+            NumberRange(1, 10_000, "Most bids per assessor must be a whole number from 1 to 10,000"),
+        ],
+    )
+
+
+class SettingsForm(FlaskForm):
+    """The round's settings for its decisions, changed by the lead assessor with a reason."""
+
+    calibrated = RadioField(
+        "Rank the round on",
+        widget=GovRadioInput(),
+        choices=[
+            ("raw", "The assessors' own scores"),
+            ("calibrated", "Calibrated scores: each assessor's leniency taken out"),
+        ],
+        validators=[InputRequired("Choose the scores the round is ranked on")],
+    )
+    concentration = WholeNumberField(
+        "How closely the robustness draws keep to the scheme's weights",
+        description="A whole number from 1 (weights drawn far from the scheme's) to 100,000 (all but "
+        "the scheme's own). At 100 a weight of 30% varies by about 5 percentage points (one standard "
+        "deviation).",
+        validators=[
+            InputRequired("Enter how closely the draws keep to the scheme's weights"),
+            NumberRange(1, 100_000, "The concentration must be a whole number from 1 to 100,000"),
+        ],
+    )
+    reason = _reason(
+        "Why the change",
+        "The round's history keeps it with the change, for the panel.",
+        "Enter why the settings change",
+        "The reason",
     )

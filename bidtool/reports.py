@@ -421,18 +421,31 @@ EXAMPLE_BID = Bid(
 )
 
 
+def _flag(value: bool | None) -> str:
+    return "" if value is None else str(value).lower()
+
+
 def ranking_rows(scheme: Scheme, summary: dict) -> list[dict]:
-    """The ranking as rows of a table: one column per criterion, money and scores as numbers."""
+    """The ranking as rows of a table (with the decisions per bid): one column per criterion, money,
+    scores and probabilities as numbers; `scored_on` says whether the ranking is on calibrated scores."""
     rows = []
     for row in summary["bids"]:
+        low, high = row["rank_range"]
         cells = {
             **{k: row[k] for k in ("rank", "reference", "title", "weighted_score")},
+            "scored_on": summary["scored_on"],
+            "raw_score": row["raw_score"],
+            "calibrated_score": row["calibrated_score"],
             **{f"criterion:{c.id}": row["criteria"][c.id] for c in scheme.criteria},
             "status": row["status"],
             "reasons": "; ".join(row["reasons"]),
             "award_sought": row["award_sought"],
             "cumulative_award": row["cumulative_award"],
-            "funded": "" if row["funded"] is None else str(row["funded"]).lower(),
+            "funded": _flag(row["funded"]),
+            "funded_probability": row["funded_probability"],
+            "rank_range_low": low,
+            "rank_range_high": high,
+            "in_best_portfolio": _flag(row["in_best_portfolio"]),
         }
         rows.append({k: _number(v) if isinstance(v, Decimal) else v for k, v in cells.items()})
     return rows

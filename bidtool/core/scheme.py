@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -78,6 +79,13 @@ class Scheme:
 
     def criterion(self, criterion_id: str) -> Criterion | None:
         return next((c for c in self.criteria if c.id == criterion_id), None)
+
+    def reweighted(self, weights: Mapping[str, Decimal]) -> Scheme:
+        """The scheme with some criteria's weights replaced (a what-if: the scheme itself stays)."""
+        return dataclasses.replace(
+            self,
+            criteria=tuple(dataclasses.replace(c, weight=weights.get(c.id, c.weight)) for c in self.criteria),
+        )
 
 
 _FIELDS = {

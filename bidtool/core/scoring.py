@@ -39,6 +39,7 @@ class CriterionResult:
     moderated: bool
     assessor_scores: tuple[int, ...]
     divergent: bool
+    calibrated: bool = False  # the mean of the assessors' scores with each one's leniency taken out
 
 
 class Status(StrEnum):
@@ -73,20 +74,34 @@ class Suggestion:
 
 
 def criterion_result(
-    scheme: Scheme, criterion: Criterion, scores: Iterable[Score], conflicted: frozenset[str]
+    scheme: Scheme,
+    criterion: Criterion,
+    scores: Iterable[Score],
+    conflicted: frozenset[str],
+    offsets: Mapping[str, Fraction] | None = None,
 ) -> CriterionResult:
-    """Take the moderated score if there is one, else the mean of non-conflicted assessors' scores."""
+    """Take the moderated score if there is one, else the mean of non-conflicted assessors' scores.
+
+    With `offsets` (each assessor's fitted leniency) the mean is of the calibrated scores, each
+    assessor's offset taken out, kept within the scale; divergence is always of the scores given.
+    """
     counted = [s for s in scores if s.criterion == criterion.id and s.assessor not in conflicted]
     moderated = [s.score for s in counted if s.moderated]
     assessed = tuple(s.score for s in counted if not s.moderated)
+    calibrated = offsets is not None and not moderated and bool(assessed)
     if moderated:
         score: Fraction | None = Fraction(moderated[-1])
+    elif calibrated:
+        mean = Fraction(sum(s.score - offsets.get(s.assessor, 0) for s in counted)) / len(counted)
+        score = min(max(mean, Fraction(scheme.scale.min)), Fraction(scheme.scale.max))
     elif assessed:
         score = Fraction(sum(assessed), len(assessed))
     else:
         score = None
     spread = max(assessed) - min(assessed) if assessed else 0
-    return CriterionResult(criterion.id, score, bool(moderated), assessed, spread >= scheme.divergence)
+    return CriterionResult(
+        criterion.id, score, bool(moderated), assessed, spread >= scheme.divergence, calibrated
+    )
 
 
 def criterion_points(scheme: Scheme, criterion: Criterion, score: Fraction | None) -> Fraction | None:
@@ -131,10 +146,12 @@ def score_bid(
     appraisal: Appraisal,
     scores: Iterable[Score],
     conflicted: frozenset[str] = frozenset(),
+    offsets: Mapping[str, Fraction] | None = None,
 ) -> ScoredBid:
-    """Score one bid: criterion results, weighted score, gates and its status with reasons."""
+    """Score one bid: criterion results, weighted score, gates and its status with reasons (on
+    calibrated scores when given each assessor's offset)."""
     scores = [s for s in scores if s.bid == bid.reference]
-    results = {c.id: criterion_result(scheme, c, scores, conflicted) for c in scheme.criteria}
+    results = {c.id: criterion_result(scheme, c, scores, conflicted, offsets) for c in scheme.criteria}
     values = {key: r.score for key, r in results.items()}
     unscored = [c.name for c in scheme.criteria if values[c.id] is None]
     reasons = gate_reasons(scheme, values, appraisal.prudent.bcr)

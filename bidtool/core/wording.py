@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
 
@@ -124,3 +125,47 @@ def bcr_and_vfm(case: CaseAppraisal, case_name: str = "") -> str:
     if case.vfm_category is None:
         return f"{shown} (no costs)"
     return f"{shown} ({case.vfm_category.label.lower()} value for money)"
+
+
+# Krippendorff (2004): data are relied on at an alpha of 0.800 or more, and tentative conclusions
+# drawn at 0.667 or more at the least.
+RELIABLE_ALPHA = Decimal("0.800")
+TENTATIVE_ALPHA = Decimal("0.667")
+
+
+def agreement(alpha: float | None) -> str:
+    """Krippendorff's alpha with what it allows: 0.82 (good), 0.70 (tentative), 0.41 (low); just
+    below a limit it takes the places it needs to read below it (0.6669, not 0.67)."""
+    if alpha is None:
+        return UNDEFINED
+    exact = Fraction(alpha)
+    if exact >= RELIABLE_ALPHA:
+        return f"{ratio(exact)} (good)"
+    limit, band = (TENTATIVE_ALPHA, "low") if exact < TENTATIVE_ALPHA else (RELIABLE_ALPHA, "tentative")
+    return f"{ratio_below(exact, limit)[0]} ({band})"
+
+
+def points(value: float | Fraction | None) -> str:
+    """A difference in score points, signed, to two places: +0.20, -0.32, 0.00; a dash for none."""
+    if value is None:
+        return NOTHING
+    shown = round_places(Fraction(value), 2)
+    return f"{'+' if shown > 0 else ''}{shown:.2f}"
+
+
+def probability(share: float | None) -> str:
+    """A probability as a whole percentage, never shown as certain (0% or 100%) unless it is."""
+    if share is None:
+        return NOTHING
+    shown = round_places(Fraction(share) * 100, 0)
+    if share > 0 and shown == 0:
+        return "under 1%"
+    if share < 1 and shown == 100:
+        return "over 99%"
+    return f"{shown:.0f}%"
+
+
+def rank_range(ranks: Sequence[int]) -> str:
+    """The range of ranks a bid takes, lowest and highest: 4, or 3 to 7."""
+    low, high = ranks
+    return str(low) if low == high else f"{low} to {high}"

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from fractions import Fraction
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -18,12 +19,14 @@ from sqlmodel import Session, select
 from bidtool.core.access import Role
 from bidtool.core.appraisal import appraise
 from bidtool.core.bid import BidStatus
+from bidtool.core.decisions.assessors import agreement
+from bidtool.core.decisions.panel import Assessed, conflicts_of, scored_bids
 from bidtool.core.errors import InvalidInput, Problem, Problems
 from bidtool.core.fields import Reader, has_control_characters
 from bidtool.core.ranking import Ranking, rank_bids
 from bidtool.core.scheme import Scheme
 from bidtool.core.scorefile import MAX_JUSTIFICATION, parse_scores
-from bidtool.core.scoring import Score, ScoredBid, score_bid
+from bidtool.core.scoring import Score, ScoredBid
 from bidtool.models import (
     AssignmentRow,
     BidRow,
@@ -128,12 +131,13 @@ def drafts_in(session: Session, round_row: RoundRow) -> int:
 # Conflicts of interest
 
 
-def _assessors(session: Session, *roles: Role) -> list[UserRow]:
-    query = select(UserRow).where(UserRow.role.in_([r.value for r in roles]), UserRow.active)
+def assessors_of(session: Session) -> list[UserRow]:
+    """The active assessors, by email: who may be assigned bids."""
+    query = select(UserRow).where(UserRow.role == Role.ASSESSOR.value, UserRow.active)
     return list(session.exec(query.order_by(UserRow.email)))
 
 
-def _reason(text: str) -> str:
+def reason_given(text: str) -> str:
     """A reason someone gives for a change: required, of bounded length, no control characters."""
     problems = Problems()
     reason = Reader(problems).text(text, "reason", limit=MAX_REASON).strip()
@@ -144,7 +148,7 @@ def _reason(text: str) -> str:
 def declare_interest(session: Session, actor_id: int, round_ref: str, bid_ref: str, reason: str) -> None:
     """Record an assessor's interest in a bid; it ends their assignment and their scores stop counting."""
     bid = get_bid(session, EVERYONE, round_ref, bid_ref)
-    reason = _reason(reason)
+    reason = reason_given(reason)
     if actor_id in conflicts(session, bid):
         raise Refused(f"You have already got a conflict of interest recorded for {bid.reference}.")
     session.add(ConflictRow(bid_id=bid.id, assessor_id=actor_id, reason=reason))
@@ -228,7 +232,7 @@ def assign(
     """Assign assessors to bids; say which pairs could not be (a draft, a conflict), assign the rest."""
     round_row = get_round(session, round_ref)
     bids = {b.reference: b for b in round_bids(session, EVERYONE, round_row)}
-    assessors = {u.id: u for u in _assessors(session, Role.ASSESSOR)}
+    assessors = {u.id: u for u in assessors_of(session)}
     problems = Problems()
     chosen_bids = [bids[ref] for ref in dict.fromkeys(bid_refs) if ref in bids]
     chosen = [assessors[i] for i in dict.fromkeys(assessor_ids) if i in assessors]
@@ -237,20 +241,46 @@ def assign(
     if not chosen:
         problems.add("assessors", "Select at least one assessor")
     problems.raise_if_any()
+    return _assign(session, actor_id, round_row, [(bid, user) for bid in chosen_bids for user in chosen])
+
+
+def assign_pairs(
+    session: Session, actor_id: int, round_ref: str, pairs: Iterable[tuple[str, int]]
+) -> tuple[int, list[str]]:
+    """Assign each assessor to the bid named with them (a proposal the lead reviewed), as `assign` does."""
+    round_row = get_round(session, round_ref)
+    bids = {b.reference: b for b in round_bids(session, EVERYONE, round_row)}
+    assessors = {u.id: u for u in assessors_of(session)}
+    chosen, refused = [], []
+    for bid_ref, assessor_id in dict.fromkeys(pairs):
+        if bid_ref not in bids or assessor_id not in assessors:
+            refused.append(f"{bid_ref}: the bid or the assessor is no longer there, so it was not assigned")
+        else:
+            chosen.append((bids[bid_ref], assessors[assessor_id]))
+    assigned, more = _assign(session, actor_id, round_row, chosen)
+    return assigned, refused + more
+
+
+def _assign(
+    session: Session, actor_id: int, round_row: RoundRow, pairs: Sequence[tuple[BidRow, UserRow]]
+) -> tuple[int, list[str]]:
+    """Make the assignments that cross no conflict and are of submitted bids, each in the history;
+    commit once, and say which were not made and why."""
     assigned, refused = 0, []
-    found = round_conflicts(session, round_row, chosen_bids)
-    for bid in chosen_bids:
+    found = round_conflicts(session, round_row, list({bid.id: bid for bid, _ in pairs}.values()))
+    drafts = set()
+    for bid, user in pairs:
         conflicted = found.get(bid.id, {})
-        for user in chosen:
-            if not assessable(bid):
+        if not assessable(bid):
+            if bid.id not in drafts:
                 refused.append(f"{bid.reference} is still a draft, so it cannot be assigned")
-                break
-            if user.id in conflicted:
-                refused.append(f"{user.email} was not assigned to {bid.reference}: {conflicted[user.id]}")
-            elif _assignment(session, bid.id, user.id) is None:
-                session.add(AssignmentRow(bid_id=bid.id, assessor_id=user.id))
-                _history(session, bid, actor_id, Kind.ASSIGNMENT, user.email, new="assigned")
-                assigned += 1
+            drafts.add(bid.id)
+        elif user.id in conflicted:
+            refused.append(f"{user.email} was not assigned to {bid.reference}: {conflicted[user.id]}")
+        elif _assignment(session, bid.id, user.id) is None:
+            session.add(AssignmentRow(bid_id=bid.id, assessor_id=user.id))
+            _history(session, bid, actor_id, Kind.ASSIGNMENT, user.email, new="assigned")
+            assigned += 1
     session.commit()
     return assigned, refused
 
@@ -301,7 +331,7 @@ def round_assignments(
                 bid, _assignees(session, scheme, bid, users), sorted(found, key=lambda c: c[0].email)
             )
         )
-    return round_row, listed, _assessors(session, Role.ASSESSOR)
+    return round_row, listed, assessors_of(session)
 
 
 def _assignees(session: Session, scheme: Scheme, bid: BidRow, users: Mapping[int, UserRow]) -> list[Assignee]:
@@ -612,7 +642,7 @@ def reopenable(session: Session, lead_id: int, round_ref: str, bid_ref: str) -> 
 def reopen_assessment(session: Session, lead_id: int, round_ref: str, bid_ref: str, reason: str) -> None:
     """Reopen a completed assessment, saying why: its assessors can score it again, and the lead moderate."""
     bid = reopenable(session, lead_id, round_ref, bid_ref)
-    reason = _reason(reason)
+    reason = reason_given(reason)
     bid.assessed_at = None
     _history(
         session,
@@ -633,17 +663,35 @@ def scored_bid(session: Session, bid: BidRow) -> ScoredBid:
 
 
 def _scored(session: Session, round_row: RoundRow, rows: Sequence[BidRow]) -> list[ScoredBid]:
-    """Bids' results against the round's scheme from the submitted scores that count."""
+    """Bids' results against the round's scheme from the submitted scores that count (calibrated
+    once the lead adopts calibrated scores for the round)."""
+    assessed, scores = assessed_bids(session, round_row, rows)
+    return scored_bids(scheme_of(round_row), assessed, scores, _offsets(session, round_row))
+
+
+def assessed_bids(
+    session: Session, round_row: RoundRow, rows: Sequence[BidRow]
+) -> tuple[list[Assessed], list[Score]]:
+    """Bids as the core scores them (appraised, with the assessors whose scores do not count), and
+    their submitted scores."""
     scheme = scheme_of(round_row)
     scores = round_scores(session, round_row, rows)
     emails = {u.id: u.email for u in session.exec(select(UserRow))}
     found = round_conflicts(session, round_row, rows)
-    scored = []
+    assessed = []
     for row in rows:
         core = to_core(row)
         conflicted = frozenset(emails[a] for a in found.get(row.id, {}))
-        scored.append(score_bid(scheme, core, appraise(core, scheme.optimism_bias), scores, conflicted))
-    return scored
+        assessed.append(Assessed(core, appraise(core, scheme.optimism_bias), conflicted))
+    return assessed, scores
+
+
+def _offsets(session: Session, round_row: RoundRow) -> dict[str, Fraction] | None:
+    """Each assessor's calibration offset, fitted over the whole round, when the round ranks on them."""
+    if not round_row.calibrated:
+        return None
+    assessed, scores = assessed_bids(session, round_row, assessable_bids(session, round_row))
+    return agreement(scheme_of(round_row), scores, conflicts_of(assessed)).offsets
 
 
 # The history
@@ -746,7 +794,8 @@ def round_scores(session: Session, round_row: RoundRow, bids: Sequence[BidRow] |
 
 
 def rank_round(session: Session, round_ref: str, pot: int | None = None) -> Ranking:
-    """Rank the round's submitted bids on the submitted scores; conflicted assessors' scores do not count."""
+    """Rank the round's submitted bids on the submitted scores (calibrated, if the lead adopted them);
+    conflicted assessors' scores do not count."""
     round_row = get_round(session, round_ref)
     scored = _scored(session, round_row, assessable_bids(session, round_row))
     return rank_bids(scheme_of(round_row), scored, round_row.pot_pence if pot is None else pot)

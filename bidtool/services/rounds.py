@@ -45,11 +45,28 @@ class RoundChange:
     deadline: datetime | None
 
 
-def change_round(session: Session, actor_id: int, round_ref: str, change: RoundChange) -> list[str]:
-    """Change a round's name, pot and deadline, each change in the round's history; say what changed."""
+def record_change(
+    session: Session, row: RoundRow, actor_id: int | None, subject: str, old: str, new: str, why: str = ""
+) -> None:
+    """Keep a change to the round itself in its history (the caller commits)."""
     # Imported here: the assessment service itself builds on this one.
     from bidtool.services.assessment import Kind
 
+    session.add(
+        HistoryRow(
+            round_id=row.id,
+            actor_id=actor_id,
+            kind=Kind.ROUND.value,
+            subject=subject,
+            old=old,
+            new=new,
+            justification=why,
+        )
+    )
+
+
+def change_round(session: Session, actor_id: int, round_ref: str, change: RoundChange) -> list[str]:
+    """Change a round's name, pot and deadline, each change in the round's history; say what changed."""
     row = get_round(session, round_ref)
     changed = []
     for subject, old, new, shown in (
@@ -59,16 +76,7 @@ def change_round(session: Session, actor_id: int, round_ref: str, change: RoundC
     ):
         if old != new:
             changed.append(subject)
-            session.add(
-                HistoryRow(
-                    round_id=row.id,
-                    actor_id=actor_id,
-                    kind=Kind.ROUND.value,
-                    subject=subject,
-                    old=shown(old),
-                    new=shown(new),
-                )
-            )
+            record_change(session, row, actor_id, subject, shown(old), shown(new))
     row.name, row.pot_pence, row.deadline = change.name, change.pot, change.deadline
     session.add(row)
     session.commit()

@@ -16,6 +16,7 @@ from bidtool.config import PROJECT_ROOT
 from bidtool.core.appraisal import Appraisal
 from bidtool.core.bid import MONEY_FIELDS, Bid, figure_total
 from bidtool.core.checks import Finding
+from bidtool.core.decisions.panel import Decisions
 from bidtool.core.ranking import RankedBid, Ranking, funding_line, standing
 from bidtool.core.scheme import Criterion, Scheme
 from bidtool.core.scoring import CriterionResult, criterion_points
@@ -34,6 +35,7 @@ from bidtool.services import EVERYONE, Refused, Scope
 from bidtool.services.assessment import assessable, assessable_bids, drafts_in, rank_round
 from bidtool.services.bids import get_bid, round_bids, self_check
 from bidtool.services.conflicts import round_conflicts
+from bidtool.services.decisions import round_decisions
 from bidtool.services.rounds import get_round, scheme_of
 
 
@@ -91,6 +93,7 @@ class Pack:
     ranking: Ranking
     sheets: tuple[Sheet, ...]
     drafts: int  # bids of the round not yet submitted, so neither ranked nor printed
+    decisions: Decisions  # agreement, calibration, robustness and the best portfolio, for the summary
 
 
 def bid_sheet(session: Session, scope: Scope, round_ref: str, bid_ref: str) -> Sheet:
@@ -104,7 +107,8 @@ def bid_sheet(session: Session, scope: Scope, round_ref: str, bid_ref: str) -> S
 def round_pack(session: Session, scope: Scope, round_ref: str) -> Pack:
     """The panel pack of a round, its sheets in rank order."""
     round_row = get_round(session, round_ref)
-    ranking = rank_round(session, round_ref)
+    _, decisions = round_decisions(session, round_ref)
+    ranking = decisions.ranking
     sheets = _sheets(session, round_row, ranking, assessable_bids(session, round_row, scope))
     return Pack(
         round_reference=round_row.reference,
@@ -113,6 +117,7 @@ def round_pack(session: Session, scope: Scope, round_ref: str) -> Pack:
         ranking=ranking,
         sheets=tuple(sorted(sheets, key=lambda s: s.ranked.rank)),
         drafts=drafts_in(session, round_row),
+        decisions=decisions,
     )
 
 

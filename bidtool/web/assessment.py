@@ -9,11 +9,12 @@ from flask_login import current_user
 
 from bidtool import db
 from bidtool.core.access import Action
+from bidtool.core.decisions.allocation import NoAssignment
 from bidtool.core.errors import InvalidInput
 from bidtool.core.scorefile import MAX_JUSTIFICATION
-from bidtool.forms import AssignForm, InterestForm, ReopenForm, scoring_form, seen_versions
+from bidtool.forms import AssignForm, InterestForm, ProposeForm, ReopenForm, scoring_form, seen_versions
 from bidtool.reports import scores_xlsx
-from bidtool.services import Refused, assessment, bids, rounds
+from bidtool.services import Refused, assessment, bids, decisions, rounds
 from bidtool.web.auth import requires
 
 blueprint = Blueprint("assessment", __name__)
@@ -52,6 +53,45 @@ def assignments(round_ref: str):
         listed=listed,
         assessors=assessors,
         form=form,
+    )
+
+
+@blueprint.route("/rounds/<round_ref>/assessors/propose", methods=["GET", "POST"])
+@requires(Action.ASSIGN_ASSESSORS)
+def propose(round_ref: str):
+    """Ask for an automatic assignment (GET, nothing assigned), review it, then make it (POST)."""
+    session = db.session()
+    if request.method == "POST":
+        pairs = [
+            (bid, int(user))
+            for bid, _, user in (p.rpartition(":") for p in request.form.getlist("pair"))
+            if user.isdigit()
+        ]
+        if not pairs:
+            flash("There was no proposal to make")
+            return redirect(url_for("assessment.propose", round_ref=round_ref))
+        assigned, refused = assessment.assign_pairs(session, current_user.id, round_ref, pairs)
+        flash(f"{assigned} assignment{'s' if assigned != 1 else ''} made", "success")
+        for message in refused:
+            flash(message)
+        return redirect(url_for("assessment.assignments", round_ref=round_ref))
+    round_row = rounds.get_round(session, round_ref)
+    form = ProposeForm(request.args if request.args else None, per_bid=2, min_load=0, max_load=10)
+    proposed, impossible = None, []
+    if request.args and form.validate():
+        try:
+            proposed = decisions.propose_assignments(
+                session, round_ref, form.per_bid.data, form.min_load.data, form.max_load.data
+            )
+        except NoAssignment as error:
+            impossible = error.reasons
+    return render_template(
+        "assessment/propose.html",
+        title=f"Propose assessors for {round_row.name}",
+        round=round_row,
+        form=form,
+        proposed=proposed,
+        impossible=impossible,
     )
 
 

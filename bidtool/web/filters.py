@@ -11,6 +11,7 @@ from bidtool.core.deadlines import UK, clock, show_deadline
 from bidtool.core.money import to_pence
 from bidtool.core.ranking import standing
 from bidtool.core.wording import (
+    agreement,
     bcr_and_vfm,
     discounting,
     factor,
@@ -18,6 +19,9 @@ from bidtool.core.wording import (
     payback,
     payback_sentence,
     percent,
+    points,
+    probability,
+    rank_range,
     ratio,
     score,
     vfm,
@@ -40,7 +44,8 @@ def uk_time(moment: datetime | None) -> str:
 
 def init_app(app: Flask) -> None:
     shown = (money, pounds, ratio, factor, percent, score, vfm, bcr_and_vfm, payback, payback_sentence)
-    for wording in (*shown, discounting):
+    decisions = (agreement, points, probability, rank_range)
+    for wording in (*shown, *decisions, discounting):
         app.add_template_filter(wording)
     app.add_template_filter(uk_time)
     app.add_template_filter(show_deadline, "deadline")

@@ -2,10 +2,14 @@ import csv
 import io
 import json
 
+import krippendorff
+import numpy as np
 import openpyxl
 import pytest
 
 from tests.samples import SCHEMES, bid_data
+
+DEMO = SCHEMES.parent / "tca2013"
 
 TCA = SCHEMES / "tca.yaml"
 CRITERIA = ("value_for_money", "innovation", "collaboration", "deliverability", "transferability")
@@ -49,6 +53,7 @@ def test_rank_orders_bids_breaks_ties_and_draws_the_funding_line(run, round_file
     assert set(first) == {
         "rank", "reference", "title", "weighted_score", "criteria", "status",
         "reasons", "award_sought", "cumulative_award", "funded",
+        "raw_score", "calibrated_score", "funded_probability", "rank_range", "in_best_portfolio",
     }  # fmt: skip
     assert first["weighted_score"] == 75
     assert first["criteria"] == dict.fromkeys(CRITERIA, 3)
@@ -166,3 +171,63 @@ def test_rank_writes_xlsx_to_a_file_only(run, round_files, tmp_path):
     assert result.exit_code == 0, result.stderr
     sheet = openpyxl.load_workbook(out)["Ranking"]
     assert [cell.value for cell in sheet["B"]][:4] == ["reference", "B-02", "A-01", "C-03"]
+
+
+def test_one_assessor_gives_no_agreement_and_the_json_says_so_rather_than_inventing_it(run, round_files):
+    bids, scores = round_files
+    out = json.loads(
+        run("rank", "--scheme", TCA, "--scores", scores, *bids, "--pot", "200000", "--json").stdout
+    )
+    assert out["agreement"] == {"criteria": dict.fromkeys(CRITERIA), "overall": None, "shared": 0}
+    # Ten scores of 3 and five of 4: a standard deviation of the square root of 2/9.
+    assert out["assessors"] == [
+        {"assessor": "a@example.gov.uk", "leniency": None, "spread": 0.4714, "bids_scored": 3, "offset": 0}
+    ]
+    assert set(out["not_available"]) == {"agreement"}
+    # Nothing varies but the weights, and B-02 and A-01 tie on every score: B-02 (the smaller ask) wins.
+    assert [(r["funded_probability"], r["rank_range"]) for r in out["bids"]] == [
+        (1, [1, 1]),
+        (0, [2, 2]),
+        (0, [3, 3]),
+    ]
+    assert out["portfolio"]["references"] == ["B-02"] and out["portfolio"]["funding_line"]["references"] == [
+        "B-02"
+    ]
+
+
+def test_without_a_pot_there_is_no_funded_probability_nor_portfolio(run, round_files):
+    bids, scores = round_files
+    out = json.loads(run("rank", "--scheme", TCA, "--scores", scores, *bids, "--json").stdout)
+    assert {r["funded_probability"] for r in out["bids"]} == {None} and out["portfolio"] is None
+    assert set(out["not_available"]) == {"agreement", "funded_probability", "portfolio"}
+
+
+def test_the_demo_round_ranks_with_agreement_as_the_krippendorff_package_finds_it(run):
+    bids = sorted((DEMO / "bids").glob("*.json"))
+    args = ("rank", "--scheme", TCA, "--scores", DEMO / "scores.csv", *bids, "--pot", "2000000")
+    out = json.loads(run(*args, "--json").stdout)
+    rows = list(csv.DictReader(io.StringIO((DEMO / "scores.csv").read_text(encoding="utf-8"))))
+    assessors = sorted({r["assessor"] for r in rows if r["moderated"] == "false"})
+    for criterion in CRITERIA:
+        units = sorted({r["bid"] for r in rows if r["criterion"] == criterion})
+        matrix = np.full((len(assessors), len(units)), np.nan)
+        for r in rows:
+            if r["criterion"] == criterion and r["moderated"] == "false":
+                matrix[assessors.index(r["assessor"]), units.index(r["bid"])] = int(r["score"])
+        expected = krippendorff.alpha(matrix, value_domain=range(5), level_of_measurement="ordinal")
+        assert out["agreement"]["criteria"][criterion] == pytest.approx(expected, abs=0.00005)
+    assert [a["bids_scored"] for a in out["assessors"]] == [12, 12, 12]
+    best = out["portfolio"]
+    assert best["pot_used"] <= 2_000_000 and best["total_score"] >= best["funding_line"]["total_score"]
+    assert [r["reference"] for r in out["bids"] if r["in_best_portfolio"]] == best["references"]
+    for row in out["bids"]:
+        low, high = row["rank_range"]
+        assert low <= row["rank"] <= high or row["status"] != "ranked"
+    # The CSV carries the same per-bid figures, and says the ranking is on raw scores.
+    table = list(csv.DictReader(io.StringIO(run(*args, "--csv").stdout)))
+    assert [(float(r["funded_probability"]), int(r["rank_range_low"]), r["scored_on"]) for r in table] == [
+        (r["funded_probability"], r["rank_range"][0], "raw") for r in out["bids"]
+    ]
+    text = run(*args).stdout
+    assert "Agreement (Krippendorff's alpha, ordinal): overall 0.65 (low)" in text
+    assert "Best portfolio by score: CWH-05, SWI-17, WOR-18" in text

@@ -137,3 +137,39 @@ def test_a_named_case_reads_its_bcr_then_its_name_then_its_category(make_bid):
         wording.bcr_and_vfm(case, "prudent") == f"{wording.ratio(case.bcr)} prudent ({label} value for money)"
     )
     assert wording.bcr_and_vfm(a_case(make_bid, 3, "not_applicable"), "prudent") == "n/a prudent (no costs)"
+
+
+@pytest.mark.parametrize(
+    ("alpha", "shown"),
+    [
+        (None, "n/a"),
+        (0.8, "0.80 (good)"),
+        (0.7999, "0.7999 (tentative)"),  # never "0.80 (tentative)"
+        (0.667, "0.67 (tentative)"),
+        (0.6669, "0.6669 (low)"),
+        (-0.25, "-0.25 (low)"),
+    ],
+)
+def test_agreement_is_worded_with_krippendorffs_limits_and_reads_below_them(alpha, shown):
+    assert wording.agreement(alpha) == shown
+
+
+@pytest.mark.parametrize(
+    ("share", "shown"),
+    [
+        (None, "–"),
+        (0.0, "0%"),
+        (0.004, "under 1%"),
+        (0.005, "1%"),
+        (0.5, "50%"),
+        (0.996, "over 99%"),
+        (1.0, "100%"),
+    ],
+)
+def test_a_probability_is_never_shown_as_certain_unless_it_is(share, shown):
+    assert wording.probability(share) == shown
+
+
+def test_points_are_signed_and_rank_ranges_collapse_when_they_are_one_rank():
+    assert [wording.points(v) for v in (0.204, -0.315, 0.001, None)] == ["+0.20", "-0.32", "0.00", "–"]
+    assert (wording.rank_range((4, 4)), wording.rank_range([3, 7])) == ("4", "3 to 7")

@@ -37,11 +37,19 @@ def test_the_panel_reads_the_ranking_and_redraws_the_funding_line_at_another_pot
     assert funding.bounding_box()["x"] + funding.bounding_box()["width"] <= widths[1]
 
     page.get_by_label("What-if pot").fill("2,000,000")
-    page.get_by_role("button", name="Redraw the funding line").click()
-    expect(page).to_have_url(re.compile(r"/rounds/tca-2013/rankings\?pot=2%2C000%2C000$"))
+    page.get_by_role("button", name="Redraw the ranking").click()
+    expect(page).to_have_url(re.compile(r"/rounds/tca-2013/rankings\?pot=2%2C000%2C000(&weight-[a-z_]+=)*$"))
     expect(page.get_by_test_id("what-if")).to_contain_text("the round's pot stays £6,900,000")
     assert funding_line_above(page) == "WOR-18"
-    page.get_by_role("link", name="Show the ranking at the round's pot of £6,900,000").click()
+    # And with value for money weighted far above the rest, on top of the what-if pot.
+    page.get_by_text("What-if weights").click()
+    page.get_by_label("Weight of Value for money").fill("1000")
+    page.get_by_role("button", name="Redraw the ranking").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("and the weights different?")
+    expect(page.get_by_test_id("what-if")).to_contain_text("Value for money 1000, Innovation 20")
+    page.get_by_role(
+        "link", name="Show the ranking at the round's pot of £6,900,000 and the scheme's weights"
+    ).click()
     expect(page.get_by_test_id("what-if")).to_have_count(0)
     assert funding_line_above(page) == "COR-06"
     assert csp_violations(console) == []

@@ -80,6 +80,8 @@ ROUTES = {
     "files.template": ("GET", "/bids-template.xlsx", answers(200)),
     "rankings.show": ("GET", f"/rounds/{ROUND}/rankings", READ_ASSESSMENTS),
     "rankings.download": ("GET", f"/rounds/{ROUND}/rankings.csv?pot=1000", READ_ASSESSMENTS),
+    # The round's ranking settings (calibrated scores, the draws' concentration): the lead assessor's.
+    "rankings.settings": ("GET", f"/rounds/{ROUND}/rankings/settings", only({"lead": 200})),
     "auth.sign_in": ("GET", "/sign-in", answers(302, anonymous=200)),
     "auth.sign_out": ("POST", "/sign-out", answers(302)),
     "auth.change_password": ("GET", "/account/password", answers(200)),
@@ -91,6 +93,7 @@ ROUTES = {
     "admin.sign_out_user": ("POST", "/admin/users/{panel}/sign-out", only({"admin": 302})),
     "assessment.mine": ("GET", "/assessments", only({"assessor": 200})),
     "assessment.assignments": ("GET", f"/rounds/{ROUND}/assessors", only({"lead": 200})),
+    "assessment.propose": ("GET", f"/rounds/{ROUND}/assessors/propose?per_bid=1", only({"lead": 200})),
     # Nothing named to remove: the lead is told there is no such bid.
     "assessment.unassign": ("POST", f"/rounds/{ROUND}/assessors/remove", only({"lead": 404})),
     "assessment.interests": ("GET", f"/rounds/{ROUND}/interests", only({"assessor": 200, "lead": 200})),

@@ -93,7 +93,20 @@ def test_the_page_shows_the_bids_in_rank_order_with_the_figures_of_the_ranking_s
     shown = table(reader.get(PAGE)).bids()
     assert [cells[1] for cells in shown] == [row["reference"] for row in expected]
     for cells, row in zip(shown, expected, strict=True):
-        rank, reference, title, weighted, award, cumulative, _funding, *scores, gates = cells
+        (
+            rank,
+            reference,
+            title,
+            weighted,
+            _other,
+            award,
+            cumulative,
+            _funding,
+            _chance,
+            _ranks,
+            *scores,
+            gates,
+        ) = cells
         assert (int(rank), reference, title) == (row["rank"], row["reference"], row["title"])
         assert Decimal(weighted) == row["weighted_score"]
         assert (award, cumulative) == (pounds(row["award_sought"]), pounds(row["cumulative_award"]))
@@ -114,7 +127,7 @@ def test_the_criteria_are_headed_with_the_names_the_scheme_gives_them(scored, se
 
 def test_a_mean_score_shows_to_two_places_and_a_whole_score_as_it_is(scored, reader):
     swindon = next(cells for cells in table(reader.get(PAGE)).bids() if cells[1] == "SWI-17")
-    assert swindon[7:12] == ["2.50", "3", "3.50", "3", "2"]
+    assert swindon[10:15] == ["2.50", "3", "3.50", "3", "2"]
 
 
 def test_moderated_and_divergent_scores_are_marked_as_the_core_finds_them(scored, session, reader):
@@ -123,7 +136,7 @@ def test_moderated_and_divergent_scores_are_marked_as_the_core_finds_them(scored
     moderation += "SWI-17,transferability,lead@assessors.example.gov.uk,3,Agreed at the panel,true\n"
     import_scores(session, None, ROUND, io.StringIO(moderation))
     ranking = rank_round(session, ROUND)
-    shown = {cells[1]: cells[7:12] for cells in table(reader.get(PAGE)).bids()}
+    shown = {cells[1]: cells[10:15] for cells in table(reader.get(PAGE)).bids()}
     marked = 0
     for row in ranking.rows:
         for cell, criterion in zip(shown[row.bid.reference], CRITERIA, strict=True):
@@ -152,10 +165,10 @@ def test_a_what_if_pot_redraws_the_line_and_leaves_the_rounds_pot_alone(app, sco
     page = reader.get(PAGE, query_string={"pot": "£2,000,000"})
     shown = table(page)
     assert shown.line_above() == summary["first_unfunded"] == "WOR-18"
-    funding = {cells[1]: cells[6] for cells in shown.bids()}
+    funding = {cells[1]: cells[7] for cells in shown.bids()}
     assert funding["SFP-15"] == "Funded Fits in what is left"  # below the line, yet it fits
     assert funding["WOR-18"] == "Does not fit"
-    assert [cells[5] for cells in shown.bids()] == [pounds(r["cumulative_award"]) for r in summary["bids"]]
+    assert [cells[6] for cells in shown.bids()] == [pounds(r["cumulative_award"]) for r in summary["bids"]]
     html = page.get_data(as_text=True)
     assert "This is a what-if: the funding line is drawn at a pot of £2,000,000." in html
     assert f'href="{PAGE}">Show the ranking at the round\'s pot of £6,900,000</a>' in html
@@ -175,7 +188,7 @@ def pack_summary(app, session) -> tuple[str | None, dict[str, str]]:
         r"<tr( class=\"funding-line\")?>\s*<td>\d+</td>\s*<td>([A-Z]+-\d+)</td>(.*?)</tr>", html, re.S
     )
     line = next((reference for marked, reference, _ in rows if marked), None)
-    funding = {reference: re.findall(r"<td[^>]*>(.*?)</td>", cells, re.S)[-1] for _, reference, cells in rows}
+    funding = {reference: re.findall(r"<td[^>]*>(.*?)</td>", cells, re.S)[-2] for _, reference, cells in rows}
     return line, funding
 
 
@@ -194,7 +207,7 @@ def test_the_page_and_the_pack_draw_the_funding_line_above_the_same_bid(
     shown = table(reader.get(PAGE))
     printed_line, printed = pack_summary(app, session)
     assert shown.line_above() == printed_line == line
-    funding = {cells[1]: cells[6] for cells in shown.bids()}
+    funding = {cells[1]: cells[7] for cells in shown.bids()}
     if fits:
         assert funding[fits] == "Funded Fits in what is left"
         assert printed[fits] == "Funded: fits in what is left"
