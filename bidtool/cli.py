@@ -330,10 +330,14 @@ def sheet_command(round_ref: str, bid_ref: str, output: Path) -> None:
 def pack_command(round_ref: str, output: Path, jobs: int) -> None:
     """Print a round's panel pack: the ranked summary, the funding line, every bid's sheet in rank order."""
     found = sheets.round_pack(db.session(), EVERYONE, round_ref)
-    with click.progressbar(length=len(found.sheets) + 1, label="Printing sheets", file=sys.stderr) as bar:
-        packs.print_in_processes(found, jobs, bar.update)
-        data = packs.pack_pdf(found, utcnow())
-    _emit(data, output)
+    parts = len(found.sheets) + 1
+    with click.progressbar(length=parts, label="Printing sheets", file=sys.stderr) as bar:
+        printed = packs.print_in_processes(found, jobs, bar.update)
+    click.echo(
+        f"Printed {printed} of {parts} parts of the pack (the sheets and the summary); ", err=True, nl=False
+    )
+    click.echo("the others were kept from earlier prints.", err=True)
+    _emit(packs.pack_pdf(found, utcnow()), output)
 
 
 def _rank_round(round_ref: str, pot: int | None) -> tuple[Scheme, Ranking]:

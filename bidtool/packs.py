@@ -221,8 +221,9 @@ def pack_pdf(
     return printing.bound_pack(pack, generated, summary, kept)
 
 
-def print_in_processes(pack: sheets.Pack, jobs: int, progress: Callable[[int], None]) -> None:
-    """Print the pack's missing parts on `jobs` processes and keep them (`progress` is told of each).
+def print_in_processes(pack: sheets.Pack, jobs: int, progress: Callable[[int], None]) -> int:
+    """Print the pack's missing parts on `jobs` processes and keep them (`progress` is told of
+    each); how many were printed.
 
     The processes are forked: they start with the templates, fonts and libraries already loaded.
     Used from the command line only, never inside a threaded web server or a queue's worker.
@@ -235,6 +236,7 @@ def print_in_processes(pack: sheets.Pack, jobs: int, progress: Callable[[int], N
         for key, data in zip(missing, pool.map(_in_app, missing.values()), strict=True):
             _write(where, f"{key}.pdf", data)
             progress(1)
+    return len(missing)
 
 
 _app = None  # the application whose templates the forked processes use
