@@ -1,5 +1,6 @@
 """Printed sheets, packs and self-check reports, downloaded as each person would, read back with pypdf."""
 
+import itertools
 import json
 import re
 import socket
@@ -126,7 +127,7 @@ def test_the_panel_pack_is_one_tagged_document_with_every_sheet_in_rank_order_an
     contents = squeezed(pages[1])
     assert f"Rankedsummary{dict(marks)['Ranked summary']}" in contents
     sheets = [*marks[3:], ("end", len(pages) + 1)]
-    for (title, page), (_, next_page) in zip(sheets, sheets[1:]):
+    for (title, page), (_, next_page) in itertools.pairwise(sheets):
         rank, heading = title.split(". ", 1)
         # The bookmark and the contents give the page where the sheet's heading is, and its
         # pages run up to the next sheet's, each with the sheet's running title.
