@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pikepdf
@@ -26,18 +26,22 @@ class Part:
     bookmark: str | None = None  # the title of its first bookmark in the bound document, if not its own
 
 
-def bind(parts: Sequence[Part], top_line: str, lettering: bytes) -> bytes:
-    """The parts as one tagged document, its catalogue (title, language, metadata, viewer
-    preferences) the first part's; `top_line` and the page numbers are lettered on every page in
-    the font of `lettering`, a PDF whose first page shows every character they use."""
-    bound = pikepdf.open(io.BytesIO(parts[0].pdf))
+def bind(
+    front: Callable[[list[int]], bytes], parts: Sequence[Part], top_line: str, lettering: bytes
+) -> bytes:
+    """The front (printed by `front` once told how many pages each part has, so that its contents
+    can say where each starts) and the parts after it as one tagged document, its catalogue
+    (title, language, metadata, viewer preferences) the front's. `top_line` and the page numbers
+    are lettered on every page in the font of `lettering`, a PDF whose first page shows every
+    character they use."""
+    sources = [pikepdf.open(io.BytesIO(part.pdf)) for part in parts]
+    bound = pikepdf.open(io.BytesIO(front([len(source.pages) for source in sources])))
     tree = bound.Root.StructTreeRoot
     document = _document(tree)
     entries = _parent_tree(tree)
     roles = dict(tree.get(Name.RoleMap, Dictionary()).items())
-    bookmarks = _bookmarks(bound, parts[0], 0)
-    for part in parts[1:]:
-        source = pikepdf.open(io.BytesIO(part.pdf))
+    bookmarks = _bookmarks(bound, None, 0)
+    for part, source in zip(parts, sources, strict=True):
         source_tree = source.Root.StructTreeRoot
         first, offset = len(bound.pages), max(entries, default=-1) + 1
         _renumber(source, offset)
@@ -54,7 +58,10 @@ def bind(parts: Sequence[Part], top_line: str, lettering: bytes) -> bytes:
             copied.P = document
             document.K.append(copied)
         for key, value in _parent_tree(source_tree).items():
-            entries[key + offset] = _copied(bound, value)
+            # An array of elements by marked-content id is copied whole, its elements the copies above.
+            entries[key + offset] = bound.copy_foreign(
+                value if value.is_indirect else source.make_indirect(value)
+            )
         for role, standard in source_tree.get(Name.RoleMap, Dictionary()).items():
             if roles.setdefault(role, standard) != standard:
                 raise ValueError(f"the parts map the structure type {role} to different types")
@@ -107,23 +114,12 @@ def _renumber(source: Pdf, offset: int) -> None:
                 annotation.StructParent = int(annotation.StructParent) + offset
 
 
-def _copied(bound: Pdf, value: pikepdf.Object) -> pikepdf.Object:
-    """A parent tree entry copied into the bound document: an element, or an array of them by MCID."""
-    if value.is_indirect:
-        return bound.copy_foreign(value)
-    if isinstance(value, Array):
-        return Array(
-            [bound.copy_foreign(item) if item is not None and item.is_indirect else item for item in value]
-        )
-    return value
-
-
-def _bookmarks(source: Pdf, part: Part, first: int) -> list[OutlineItem]:
+def _bookmarks(source: Pdf, part: Part | None, first: int) -> list[OutlineItem]:
     """A part's bookmarks, to open the same places once its pages start at page `first` (from 0)."""
     pages = {page.obj.objgen: index for index, page in enumerate(source.pages)}
     with source.open_outline() as outline:
         items = [_moved(item, pages, first) for item in outline.root]
-    if part.bookmark and items:
+    if part and part.bookmark and items:
         items[0].title = part.bookmark
     return items
 

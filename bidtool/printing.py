@@ -5,7 +5,8 @@ from __future__ import annotations
 import io
 import mimetypes
 from datetime import datetime
-from functools import cache
+from functools import cache, partial
+from itertools import accumulate
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -145,22 +146,11 @@ def _pack_html(
 def bound_pack(pack: Pack, generated: datetime, summary: bytes, sheets: list[bytes]) -> bytes:
     """The panel pack bound from its printed parts: the cover and contents printed now, with the
     page each part starts on, then the summary and the sheets in rank order, one tagged document."""
-    lengths = [_pages(summary), *(_pages(sheet) for sheet in sheets)]
-    front_pages = 2  # a cover and a page of contents; printed again if the contents take more
-    for _ in range(3):
-        starts = [front_pages + 1 + sum(lengths[:index]) for index in range(len(lengths))]
-        pages = dict(zip(["summary", *(s.bid.reference for s in pack.sheets)], starts, strict=True))
-        front = render(_pack_html(pack, frozenset({FRONT}), generated, pages))
-        if _pages(front) == front_pages:
-            break
-        front_pages = _pages(front)
-    else:
-        raise RuntimeError("the contents of the pack did not settle on a number of pages")
     ranks = {r.bid.reference: r.rank for r in pack.ranking.rows}
     top_line = render_template_string(GENERATED, generated=generated)
     return binding.bind(
+        partial(_front, pack, generated),
         [
-            binding.Part(front),
             binding.Part(summary),
             *(
                 binding.Part(data, f"{ranks[s.bid.reference]}. {s.bid.reference}: {s.bid.title}")
@@ -170,6 +160,27 @@ def bound_pack(pack: Pack, generated: datetime, summary: bytes, sheets: list[byt
         top_line,
         _lettering(top_line + " Page 0123456789 of"),
     )
+
+
+def _front(pack: Pack, generated: datetime, lengths: list[int]) -> bytes:
+    """The cover and contents, the contents giving the page where each part (of `lengths` pages)
+    starts: printed again if it takes other than the pages it was printed for (as many as last
+    time for as many bids; the numbers' widths never change how the contents lay out)."""
+    remembered = (pack.round_reference, len(pack.sheets))
+    front_pages = _front_pages.get(remembered, 2)
+    for _ in range(3):
+        starts = accumulate(lengths[:-1], initial=front_pages + 1)
+        pages = dict(zip(["summary", *(s.bid.reference for s in pack.sheets)], starts, strict=True))
+        front = render(_pack_html(pack, frozenset({FRONT}), generated, pages))
+        if _pages(front) == front_pages:
+            _front_pages[remembered] = front_pages
+            return front
+        front_pages = _pages(front)
+    raise RuntimeError("the contents of the pack did not settle on a number of pages")
+
+
+# How many pages the front of a round's pack took last time, for as many bids, in this process.
+_front_pages: dict[tuple[str, int], int] = {}
 
 
 def _pages(pdf: bytes) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, fields, is_dataclass, replace
 from datetime import datetime
 from fractions import Fraction
 from functools import cache
@@ -222,12 +222,15 @@ def pack_key(pack: Pack) -> str:
 
 
 def _digest(data) -> str:
-    inputs = {"data": asdict(data), "code": code_version()}
+    inputs = {"data": data, "code": code_version()}
     return hashlib.sha256(json.dumps(inputs, sort_keys=True, default=_plain).encode()).hexdigest()
 
 
 def _plain(value) -> object:
-    """What JSON cannot write, written so that equal values give equal text."""
+    """What JSON cannot write, written so that equal values give equal text: a dataclass as its
+    fields (by name, so that a field added is covered), a set in order, anything else as its repr."""
+    if is_dataclass(value):
+        return {"": type(value).__name__} | {f.name: getattr(value, f.name) for f in fields(value)}
     if isinstance(value, set | frozenset):
         return sorted(value, key=repr)
     return repr(value)
