@@ -112,9 +112,13 @@ def _only_changed(row, columns: set[str]) -> bool:
 @event.listens_for(OrmSession, "after_commit")
 def _ask_for_sheets(session: OrmSession) -> None:
     changed = session.info.pop("bidtool.rounds_changed", set())
-    if changed and has_app_context() and current_app.config["PRINT_AHEAD"]:
+    if not (changed and has_app_context() and current_app.config["PRINT_AHEAD"]):
+        return
+    try:
         for round_id in [EVERY_ROUND] if EVERY_ROUND in changed else sorted(changed):
             ask_for_sheets(round_id)
+    except Exception:  # what was committed stands; a pack prints whatever sheet was not printed ahead
+        current_app.logger.exception("The sheets of rounds %s could not be queued for printing", changed)
 
 
 @event.listens_for(OrmSession, "after_rollback")

@@ -60,7 +60,8 @@ def structure_problems(data: bytes) -> list[str]:
     cannot be installed here): one Document element at the root; every element reached once, its
     /P its parent, its page one of the document's, its type standard or role-mapped; every
     marked-content id on every page reached from the root, and led back to its element by the
-    page's parent tree entry; no entry that nothing uses or two pages share; and the catalogue
+    page's parent tree entry, and every annotation to the element that holds it; no entry that
+    nothing uses or two pages or annotations share; and the catalogue
     marked, titled (the title shown as the window's) and in a language."""
     pdf = pikepdf.open(io.BytesIO(data))
     tree = pdf.Root.StructTreeRoot
@@ -77,6 +78,7 @@ class _Walk:
         self.roles = {str(k): str(v) for k, v in tree.get("/RoleMap", pikepdf.Dictionary()).items()}
         self.problems: list[str] = []
         self.holders: dict[tuple[int | None, int], tuple[int, int]] = {}
+        self.annotations: dict[tuple[int, int], tuple[int, int]] = {}  # annotation -> its element
         self.seen: set[tuple[int, int]] = set()
         kids = _as_list(tree.get("/K"))
         if len(kids) != 1 or kids[0].get("/S") != "/Document":
@@ -106,7 +108,9 @@ class _Walk:
             elif kid.get("/Type") == "/MCR":
                 on = self.pages.get(kid.Pg.objgen) if "/Pg" in kid else page
                 self.holders[(on, int(kid.MCID))] = element.objgen
-            elif kid.get("/Type") != "/OBJR":
+            elif kid.get("/Type") == "/OBJR":
+                self.annotations[kid.Obj.objgen] = element.objgen
+            else:
                 self.element(kid, element, page)
 
 
@@ -114,7 +118,13 @@ def _parent_tree_problems(pdf: pikepdf.Pdf, tree: pikepdf.Dictionary, walk: _Wal
     entries = {int(k): v for k, v in pikepdf.NumberTree(tree.ParentTree).items()}
     problems, used = [], set()
     for number, page in enumerate(pdf.pages, start=1):
-        used |= {int(a.StructParent) for a in page.obj.get("/Annots", []) if "/StructParent" in a}
+        for annotation in page.obj.get("/Annots", []):
+            key = int(annotation.get("/StructParent", -1))
+            if key in used or key not in entries:
+                problems.append(f"page {number}: an annotation has no parent tree entry of its own")
+            elif entries[key].objgen != walk.annotations.get(annotation.objgen):
+                problems.append(f"page {number}: the parent tree does not lead an annotation to its element")
+            used.add(key)
         marked = _marked_content_ids(page)
         key = int(page.obj.get("/StructParents", -1))
         if marked and (key in used or key not in entries):

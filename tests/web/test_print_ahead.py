@@ -78,18 +78,13 @@ def _justify(session, people):
     _score(session).justification += " On reflection."
 
 
+def _another_score(session, assessor_id: int, criterion: str, **score) -> None:
+    session.add(ScoreRow(bid_id=_bid(session).id, assessor_id=assessor_id, criterion=criterion, **score))
+
+
 def _moderate(session, people):
-    score = _score(session)
-    session.add(
-        ScoreRow(
-            bid_id=score.bid_id,
-            assessor_id=people["lead"],
-            criterion="innovation",
-            score=1,
-            justification="Moderated down",
-            moderated=True,
-            submitted=True,
-        )
+    _another_score(
+        session, people["lead"], "innovation", score=1, justification="Down", moderated=True, submitted=True
     )
 
 
@@ -169,17 +164,7 @@ def _failed_sign_in(session, people):
 
 
 def _draft_scores_of_another_assessor(session, people):
-    score = _score(session)
-    session.add(
-        ScoreRow(
-            bid_id=score.bid_id,
-            assessor_id=people["assessor"],
-            criterion=score.criterion,
-            score=0,
-            justification="Not yet submitted",
-            submitted=False,
-        )
-    )
+    _another_score(session, people["assessor"], "innovation", score=0, justification="Draft", submitted=False)
 
 
 @pytest.mark.parametrize(
