@@ -334,9 +334,9 @@ def pack_command(round_ref: str, output: Path, jobs: int) -> None:
     with click.progressbar(length=parts, label="Printing sheets", file=sys.stderr) as bar:
         printed = packs.print_in_processes(found, jobs, bar.update)
     click.echo(
-        f"Printed {printed} of {parts} parts of the pack (the sheets and the summary); ", err=True, nl=False
+        f"Printed {printed} of {parts} parts of the pack (its sheets and summary); {parts - printed} kept.",
+        err=True,
     )
-    click.echo("the others were kept from earlier prints.", err=True)
     _emit(packs.pack_pdf(found, utcnow()), output)
 
 
