@@ -1,9 +1,12 @@
 """Benchmark: the panel pack of a round of 145 synthetic bids (the size of the 2013/14 round).
 
-Run: .venv/bin/python bench/pdf_pack.py [--tagged]. Prints pages, seconds and pages per second of
-the pack printed in parallel on every core (as `bidtool pack` does), the time of one sheet, and a
-plain one-page WeasyPrint document as a reference from the same run. With --tagged it also times
-the tagged one-process pack that the web download serves.
+Run: .venv/bin/python bench/pdf_pack.py [--repeat N]. Prints, with the load average before each
+figure (other work on the machine slows it), the time of: one sheet; the pack cold (no sheet kept:
+every sheet printed on every core, then bound); warm (every sheet kept); and after one bid's score
+changed (its sheet and the summary printed, no task having printed them ahead). Each beside a
+plain WeasyPrint document of the same number of pages (a line of text a page) printed in one
+process in the same run, and the ratio of the two; the cold pack also beside the same pages
+printed as one untagged document in one process (the pack as WeasyPrint alone would print it).
 """
 
 from __future__ import annotations
@@ -13,24 +16,26 @@ import csv
 import io
 import os
 import random
+import statistics
 import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pypdf import PdfReader
+import pikepdf
 from weasyprint import HTML
 
-from bidtool import create_app, db, printing
+from bidtool import create_app, db, packs, printing
 from bidtool.config import PROJECT_ROOT
 from bidtool.core.access import Role
 from bidtool.core.bid import Bid, BidStatus, BidYear, Partner, PartnerType
+from bidtool.models import ScoreRow
 from bidtool.services import EVERYONE, schemes
 from bidtool.services.accounts import NewUser, create_user
 from bidtool.services.assessment import import_scores
 from bidtool.services.bids import add_bid
 from bidtool.services.rounds import NewRound, create_round
-from bidtool.services.sheets import bid_sheet, round_pack
+from bidtool.services.sheets import placed_sheet, round_pack
 
 BIDS = 145
 ROUND = "bench-145"
@@ -125,42 +130,111 @@ def timed(action):
     return result, time.perf_counter() - start
 
 
-def report(name: str, data: bytes, seconds: float) -> None:
-    pages = len(PdfReader(io.BytesIO(data)).pages)
-    print(f"{name:<46} {pages:>5} pages {seconds:>7.2f} s {pages / seconds:>7.1f} pages/s")
+def load() -> str:
+    return open("/proc/loadavg").read().split()[0]
+
+
+def pages(data: bytes) -> int:
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return len(pdf.pages)
+
+
+def plain(count: int) -> float:
+    """Seconds to print a plain document of `count` pages, a line of text a page, in this process."""
+    html = "<html lang='en'><title>Plain</title>" + "".join(
+        f"<p style='break-before: page'>Page {n}.</p>" for n in range(count)
+    )
+    return timed(lambda: HTML(string=html).write_pdf())[1]
+
+
+def report(name: str, seconds: list[float], count: int, loads: list[str]) -> None:
+    """The median of the runs, beside the plain document of as many pages, and the ratio."""
+    median, reference = statistics.median(seconds), plain(count)
+    print(
+        f"{name:<52} {count:>4} pages {median:>7.2f} s   plain {reference:>5.2f} s"
+        f"   ratio {median / reference:>5.2f}   (runs {', '.join(f'{s:.2f}' for s in seconds)};"
+        f" load {', '.join(loads)})"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tagged", action="store_true", help="also time the tagged one-process pack")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each figure (the median is shown)")
     args = parser.parse_args()
     cores = len(os.sched_getaffinity(0))
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'bench.sqlite'}"
         db.upgrade(url)
-        app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"})
+        config = {"DATABASE_URL": url, "SECRET_KEY": "bench", "PRINTS_DIR": folder, "PRINT_AHEAD": False}
+        app = create_app(config)
         with app.app_context():
             session = db.session()
             round_ref = synthetic_round(session, random.Random(2013))
-            now = datetime.now(UTC)
             print(f"{BIDS} synthetic bids in {round_ref!r} with every score; {cores} cores")
-            plain, seconds = timed(
-                lambda: HTML(string="<html lang='en'><title>Plain</title><p>One page.</p></html>").write_pdf()
+
+            def pack(jobs: int = 1) -> bytes:
+                gathered = round_pack(session, EVERYONE, round_ref)
+                packs.print_in_processes(gathered, jobs, lambda done: None)
+                return packs.pack_pdf(gathered, datetime.now(UTC))
+
+            def forget() -> None:
+                for part in packs.parts_folder().iterdir():
+                    part.unlink()
+
+            one, place = placed_sheet(session, EVERYONE, round_ref, "SYN-000")
+            printing.sheet_pdf(one, place, datetime.now(UTC))  # the first in a process loads fonts
+            runs, loads = [], []
+            for _ in range(args.repeat):
+                loads.append(load())
+                sheet, seconds = timed(lambda: printing.sheet_pdf(one, place, datetime.now(UTC)))
+                runs.append(seconds)
+            report("one assessment sheet, tagged (the bid page's download)", runs, pages(sheet), loads)
+
+            runs, loads = [], []
+            for _ in range(args.repeat):
+                forget()
+                loads.append(load())
+                data, seconds = timed(lambda: pack(cores))
+                runs.append(seconds)
+            report(f"pack cold: every sheet printed on {cores} cores, bound", runs, pages(data), loads)
+
+            runs, loads = [], []
+            for _ in range(args.repeat):
+                loads.append(load())
+                data, seconds = timed(pack)
+                runs.append(seconds)
+            report("pack warm: every sheet kept, bound", runs, pages(data), loads)
+
+            runs, loads = [], []
+            for run in range(args.repeat):
+                score = session.get(ScoreRow, run + 1)
+                score.justification += " Revised."
+                session.commit()
+                loads.append(load())
+                data, seconds = timed(pack)
+                runs.append(seconds)
+            report("pack after one bid's score changed (1 sheet printed)", runs, pages(data), loads)
+
+            gathered = round_pack(session, EVERYONE, round_ref)
+            loads = [load()]
+            with app.test_request_context():
+                whole, seconds = timed(lambda: untagged_whole(gathered))
+            print(
+                f"{'reference: the same pages as one untagged document':<52} {pages(whole):>4} pages "
+                f"{seconds:>7.2f} s   (one process; load {loads[0]})"
             )
-            report("reference: plain one-page WeasyPrint document", plain, seconds)
-            one = bid_sheet(session, EVERYONE, round_ref, "SYN-000")
-            sheet, seconds = timed(lambda: printing.sheet_pdf(one, now))
-            report("one assessment sheet, first in the process", sheet, seconds)
-            sheet, seconds = timed(lambda: printing.sheet_pdf(one, now))
-            report("one assessment sheet (tagged PDF/UA)", sheet, seconds)
-            pack, gathered = timed(lambda: round_pack(session, EVERYONE, round_ref))
-            print(f"{'gathering the pack data':<46} {'':>11} {gathered:>7.2f} s")
-            data, seconds = timed(lambda: printing.pack_pdf_parallel(pack, now, cores))
-            report(f"panel pack, {cores} processes, merged (untagged)", data, seconds + gathered)
-            if args.tagged:
-                data, seconds = timed(lambda: printing.pack_pdf(pack, now))
-                report("panel pack, one process, tagged PDF/UA", data, seconds + gathered)
             db.engine().dispose()
+
+
+def untagged_whole(pack) -> bytes:
+    """The summary and every sheet as one untagged WeasyPrint document, in this process."""
+    bodies = [printing._pack_html(pack, frozenset({printing.SUMMARY}))]
+    bodies += [printing._sheet_html(sheet) for sheet in pack.sheets]
+    html = bodies[0].replace(
+        "</body>", "".join(b.split("<body>", 1)[1].split("</body>")[0] for b in bodies[1:])
+    )
+    document = HTML(string=html, base_url=printing.STATIC.as_uri() + "/", url_fetcher=printing.StaticOnly())
+    return document.write_pdf(stylesheets=[printing._stylesheet()])
 
 
 if __name__ == "__main__":

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import base64
 import io
+import math
 from pathlib import Path
 
 # Figures are made directly, never through pyplot, so no display backend is ever involved
 # (matplotlib's advice for servers); savefig draws them with its SVG renderer.
 from matplotlib import font_manager, rc_context
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.font_manager import FontProperties
+from matplotlib.textpath import text_to_path
+from matplotlib.ticker import Formatter
 
 from bidtool.core.appraisal import Appraisal
 from bidtool.core.ranking import Ranking
-from bidtool.core.wording import money_abbreviated
+from bidtool.core.wording import money_axis
 from bidtool.core.years import year_label
 
 # The printed pages' font (static/css/print.css), named by its files (Debian's fonts-liberation,
@@ -40,11 +44,17 @@ STYLE = {
 }
 
 
-def _pounds(pence: float, _position=None) -> str:
-    """Axis labels in pounds: £1.2m, £350k, £0."""
-    return money_abbreviated(pence)
+class _Money(Formatter):
+    """Axis labels in pounds, every tick in one unit and exact: £0, £0.25m, £0.50m."""
+
+    def format_ticks(self, values) -> list[str]:
+        return money_axis(values)
+
+    def __call__(self, x, pos=None) -> str:
+        return money_axis([x])[0]
 
 
+@rc_context(STYLE)
 def _svg(figure: Figure) -> str:
     """The figure as a data: URI of SVG, which the printer's fetcher accepts."""
     out = io.BytesIO()
@@ -54,67 +64,112 @@ def _svg(figure: Figure) -> str:
 
 def costs_and_savings(appraisal: Appraisal) -> str | None:
     """Bars of costs and benefits by year (prudent case), benefits after optimism bias as a line."""
+    figure = costs_and_savings_figure(appraisal)
+    return None if figure is None else _svg(figure)
+
+
+@rc_context(STYLE)
+def costs_and_savings_figure(appraisal: Appraisal) -> Figure | None:
     years = appraisal.prudent.years
     if not years:
         return None
-    with rc_context(STYLE):
-        figure = Figure(figsize=(6.3, 2.3))
-        axes = figure.add_subplot()
-        places = range(len(years))
-        axes.bar([p - 0.2 for p in places], [float(y.costs) for y in years], 0.4, color=COSTS, label="Costs")
-        axes.bar(
-            [p + 0.2 for p in places],
-            [float(y.benefits) for y in years],
-            0.4,
-            color=SAVINGS,
-            label="Savings and benefits (prudent)",
-        )
-        axes.plot(
-            places,
-            [float(y.benefits) for y in appraisal.adjusted.years],
-            color=ADJUSTED,
-            marker="o",
-            label=f"Benefits after {appraisal.optimism_bias_percent}% optimism bias",
-        )
-        axes.set_xticks(list(places), [year_label(y.year) for y in years])
-        axes.yaxis.set_major_formatter(FuncFormatter(_pounds))
-        axes.axhline(0, color=TEXT, linewidth=0.6)
-        axes.legend(frameon=False, loc="upper left", fontsize=7)
-        # Fixed margins that fit the labels: tight_layout would draw the figure twice.
-        figure.subplots_adjust(left=0.1, right=0.99, top=0.97, bottom=0.11)
-        return _svg(figure)
+    figure = Figure(figsize=(WIDTH, 2.5))
+    axes = figure.add_subplot()
+    places = range(len(years))
+    costs = axes.bar(
+        [p - 0.2 for p in places], [float(y.costs) for y in years], 0.4, color=COSTS, label="Costs"
+    )
+    benefits = axes.bar(
+        [p + 0.2 for p in places],
+        [float(y.benefits) for y in years],
+        0.4,
+        color=SAVINGS,
+        label="Savings and benefits (prudent)",
+    )
+    (adjusted,) = axes.plot(
+        places,
+        [float(y.benefits) for y in appraisal.adjusted.years],
+        color=ADJUSTED,
+        marker="o",
+        label=f"Benefits after {appraisal.optimism_bias_percent}% optimism bias",
+    )
+    axes.yaxis.set_major_formatter(_Money())
+    axes.axhline(0, color=TEXT, linewidth=0.6)
+    # Fixed margins that fit the labels and the legend above (tight_layout draws the figure twice).
+    figure.subplots_adjust(left=LEFT, right=RIGHT, top=0.88, bottom=0.1)
+    axes.legend(handles=[costs, benefits, adjusted], ncols=3, **ABOVE)
+    # Every year labelled where the labels fit side by side; else every second, third... year.
+    width = text_to_path.get_text_width_height_descent(
+        year_label(years[0].year),
+        FontProperties(family=FONT, size=axes.xaxis.get_ticklabels()[0].get_fontsize()),
+        False,
+    )[0]
+    room = AXES_WIDTH * POINTS_PER_INCH / (width * LABEL_SPACING)
+    shown = places[:: math.ceil(len(years) / max(1, math.floor(room)))]
+    axes.set_xticks(list(shown), [year_label(years[p].year) for p in shown])
+    return figure
+
+
+# A legend in a row above the plot, where it covers nothing drawn.
+ABOVE = {
+    "frameon": False,
+    "loc": "lower left",
+    "bbox_to_anchor": (0, 1.01),
+    "fontsize": 7,
+    "borderaxespad": 0,
+}
+WIDTH, LEFT, RIGHT = 6.3, 0.1, 0.99  # inches; the axes' sides as shares of the width
+AXES_WIDTH, POINTS_PER_INCH = WIDTH * (RIGHT - LEFT), 72
+LABEL_SPACING = 1.4  # a label's width and four tenths of it again between labels
 
 
 def score_against_award(ranking: Ranking) -> str | None:
     """Each scored bid's weighted score against the award it seeks, funded bids marked."""
+    figure = score_against_award_figure(ranking)
+    return None if figure is None else _svg(figure)
+
+
+@rc_context(STYLE)
+def score_against_award_figure(ranking: Ranking) -> Figure | None:
     points = [r for r in ranking.rows if r.bid.weighted_score is not None]
     if not points:
         return None
-    with rc_context(STYLE):
-        figure = Figure(figsize=(6.3, 3.4))
-        axes = figure.add_subplot()
-        for funded, colour, label in ((True, SAVINGS, "Funded"), (False, NOT_FUNDED, "Not funded")):
-            chosen = [r for r in points if bool(r.funded) is funded]
-            if chosen:
-                axes.scatter(
-                    [float(r.bid.weighted_score) for r in chosen],
-                    [r.bid.award_sought for r in chosen],
-                    color=colour,
-                    edgecolors=TEXT,
-                    linewidths=0.5,
-                    label=label,
-                )
-        for r in points:
-            axes.annotate(
-                r.bid.reference,
-                (float(r.bid.weighted_score), r.bid.award_sought),
-                xytext=(3, 3),
-                textcoords="offset points",
-                fontsize=6,
+    figure = Figure(figsize=(6.3, 3.6))
+    axes = figure.add_subplot()
+    for funded, colour, label in ((True, SAVINGS, "Funded"), (False, NOT_FUNDED, "Not funded")):
+        chosen = [r for r in points if bool(r.funded) is funded]
+        if chosen:
+            axes.scatter(
+                [float(r.bid.weighted_score) for r in chosen],
+                [r.bid.award_sought for r in chosen],
+                color=colour,
+                edgecolors=TEXT,
+                linewidths=0.5,
+                label=label,
             )
-        axes.set_xlabel("Weighted score (0 to 100)")
-        axes.set_ylabel("Award sought")
-        axes.yaxis.set_major_formatter(FuncFormatter(_pounds))
-        axes.legend(frameon=False, fontsize=7)
-        figure.tight_layout()
-        return _svg(figure)
+    # Limits fixed before the names are placed (autoscaling later would move the points under them).
+    axes.set_xlim(0, 100)
+    axes.set_ylim(0, max(r.bid.award_sought for r in points) * 1.1)
+    axes.set_xlabel("Weighted score (0 to 100)")
+    axes.set_ylabel("Award sought")
+    axes.yaxis.set_major_formatter(_Money())
+    figure.subplots_adjust(left=0.12, right=0.98, top=0.9, bottom=0.13)
+    axes.legend(ncols=2, **ABOVE)
+    # Each point named by its bid, in rank order, where the name overlaps no name before it;
+    # the others are in the summary's table.
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    placed: list = []
+    for r in points:
+        name = axes.annotate(
+            r.bid.reference,
+            (float(r.bid.weighted_score), r.bid.award_sought),
+            xytext=(3, 3),
+            textcoords="offset points",
+            fontsize=6,
+        )
+        box = name.get_window_extent(renderer)
+        if any(box.overlaps(other) for other in placed):
+            name.remove()
+        else:
+            placed.append(box)
+    return figure

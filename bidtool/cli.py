@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 from flask import current_app
 
-from bidtool import create_app, db, printing, reports, tasks
+from bidtool import create_app, db, packs, printing, reports, tasks
 from bidtool.core import wording
 from bidtool.core.access import Action, Role, allowed
 from bidtool.core.appraisal import ILLUSTRATIVE_OPTIMISM_BIAS, Appraisal, appraise
@@ -326,8 +326,8 @@ def rank_command(
 @reports_bad_input
 def sheet_command(round_ref: str, bid_ref: str, output: Path) -> None:
     """Print a bid's assessment sheet: its figures, every assessor's scores, its rank, a sign-off block."""
-    found = sheets.bid_sheet(db.session(), EVERYONE, round_ref, bid_ref)
-    _emit(printing.sheet_pdf(found, utcnow()), output)
+    found, place = sheets.placed_sheet(db.session(), EVERYONE, round_ref, bid_ref)
+    _emit(printing.sheet_pdf(found, place, utcnow()), output)
 
 
 @main.command("pack")
@@ -338,25 +338,21 @@ def sheet_command(round_ref: str, bid_ref: str, output: Path) -> None:
     type=click.IntRange(min=1),
     default=len(os.sched_getaffinity(0)),
     show_default="the number of cores",
-    help="How many processes print the sheets.",
-)
-@click.option(
-    "--tagged",
-    is_flag=True,
-    help="Print in one process as tagged PDF/UA, like the web download (slower; parallel: untagged).",
+    help="How many processes print the sheets that are not kept already.",
 )
 @in_app
 @reports_bad_input
-def pack_command(round_ref: str, output: Path, jobs: int, tagged: bool) -> None:
+def pack_command(round_ref: str, output: Path, jobs: int) -> None:
     """Print a round's panel pack: the ranked summary, the funding line, every bid's sheet in rank order."""
     found = sheets.round_pack(db.session(), EVERYONE, round_ref)
-    if tagged:
-        click.echo(f"Printing {len(found.sheets)} sheets in one tagged document...", err=True)
-        data = printing.pack_pdf(found, utcnow())
-    else:
-        with click.progressbar(length=len(found.sheets), label="Printing sheets", file=sys.stderr) as bar:
-            data = printing.pack_pdf_parallel(found, utcnow(), jobs, lambda sheet: bar.update(1))
-    _emit(data, output)
+    parts = len(found.sheets) + 1
+    with click.progressbar(length=parts, label="Printing sheets", file=sys.stderr) as bar:
+        printed = packs.print_in_processes(found, jobs, bar.update)
+    click.echo(
+        f"Printed {printed} of {parts} parts of the pack (its sheets and summary); {parts - printed} kept.",
+        err=True,
+    )
+    _emit(packs.pack_pdf(found, utcnow()), output)
 
 
 def _rank_round(

@@ -24,6 +24,7 @@ def init_app(app: Flask, overrides: dict | None) -> None:
         HUEY_URL=f"sqlite:///{instance / 'huey.sqlite'}",  # the task queue: or redis://, postgresql://
         HUEY_IMMEDIATE=False,  # run tasks in the process that queues them (tests)
         PRINTS_PER_ROUND=1,  # panel packs of one round printed at once, on all workers together
+        PRINT_AHEAD=True,  # a commit that changes what a round prints queues the printing of its sheets
         MAX_CONTENT_LENGTH=20 * 1024 * 1024,
         WTF_CSRF_TIME_LIMIT=None,
         SESSION_COOKIE_HTTPONLY=True,

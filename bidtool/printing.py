@@ -3,34 +3,23 @@
 from __future__ import annotations
 
 import io
-import logging
 import mimetypes
-import multiprocessing
-import threading
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from datetime import datetime
-from functools import cache
+from functools import cache, partial
+from itertools import accumulate
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from flask import current_app, render_template
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import (
-    ArrayObject,
-    DecodedStreamObject,
-    DictionaryObject,
-    NameObject,
-    TextStringObject,
-)
+import pikepdf
+from flask import render_template, render_template_string
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from bidtool import charts
+from bidtool import binding, charts
 from bidtool.config import PROJECT_ROOT
 from bidtool.core.ranking import funding_line
 from bidtool.services.bids import SelfCheck, narrative_questions
-from bidtool.services.sheets import Pack, Sheet, finance_totals
+from bidtool.services.sheets import Pack, Place, Sheet, finance_totals
 
 STATIC = PROJECT_ROOT / "static"
 PRINT_CSS = STATIC / "css" / "print.css"
@@ -73,25 +62,35 @@ def _stylesheet() -> CSS:
     return CSS(filename=str(PRINT_CSS), url_fetcher=StaticOnly())
 
 
-def render(html: str, tagged: bool = True) -> bytes:
-    """Print an HTML document (its <title> and lang become the PDF's), as tagged PDF/UA-1 unless
-    told otherwise (the parts of a pack printed in parallel lose their tags when merged)."""
+def render(html: str) -> bytes:
+    """Print an HTML document as tagged PDF/UA-1 (its <title> and lang become the PDF's)."""
     document = HTML(string=html, base_url=STATIC.as_uri() + "/", url_fetcher=StaticOnly())
-    return document.write_pdf(stylesheets=[_stylesheet()], pdf_variant=PDF_VARIANT if tagged else None)
+    return binding.margins_as_artifacts(
+        document.write_pdf(stylesheets=[_stylesheet()], pdf_variant=PDF_VARIANT)
+    )
 
 
-def sheet_pdf(sheet: Sheet, generated: datetime) -> bytes:
-    """The assessment sheet of one bid (needs an application context, for the templates)."""
-    return render(_sheet_html(sheet, generated))
+def sheet_pdf(sheet: Sheet, place: Place, generated: datetime) -> bytes:
+    """The assessment sheet of one bid on its own, with its place in the round (needs an
+    application context, for the templates)."""
+    return render(_sheet_html(sheet, place, generated))
 
 
-def _sheet_html(sheet: Sheet, generated: datetime, title: str | None = None) -> str:
+def sheet_part(sheet: Sheet) -> bytes:
+    """The assessment sheet as a part of a pack, printed ahead and kept under its key: what the
+    sheet shows and nothing that depends on other bids or the time (the rank, the page numbers and
+    the time are the pack's)."""
+    return render(_sheet_html(sheet))
+
+
+def _sheet_html(sheet: Sheet, place: Place | None = None, generated: datetime | None = None) -> str:
     return render_template(
         "print/sheet.html",
-        title=title or f"Assessment sheet: {sheet.bid.reference}, {sheet.round_name}",
+        title=f"Assessment sheet: {sheet.bid.reference}, {sheet.round_name}",
         generated=generated,
-        numbered_later=title is not None,
+        part=place is None,  # on its own the sheet says where the bid stands; in a pack the pack does
         sheet=sheet,
+        place=place,
         chart=charts.costs_and_savings(sheet.appraisal),
         totals=finance_totals(sheet.bid),
     )
@@ -114,175 +113,83 @@ def self_check_pdf(check: SelfCheck, generated: datetime) -> bytes:
     )
 
 
-def _pack_title(pack: Pack) -> str:
-    return f"Panel pack: {pack.round_name}"
+# The line at the top right of every page of a pack, as the running header of a sheet words it.
+GENERATED = "Generated {{ generated | uk_time }} (UK time)"
+
+# The parts of a pack printed when it is bound: the cover and contents, and the ranked summary.
+FRONT, SUMMARY = "front", "summary"
 
 
-# The parts of a pack: the cover and contents, the ranked summary, and the bids' sheets.
-FRONT, SUMMARY, SHEETS = "front", "summary", "sheets"
-WHOLE = frozenset({FRONT, SUMMARY, SHEETS})
+def summary_part(pack: Pack) -> bytes:
+    """The ranked summary with its chart, as a part of the pack (kept under the pack's key)."""
+    return render(_pack_html(pack, frozenset({SUMMARY})))
 
 
 def _pack_html(
-    pack: Pack,
-    generated: datetime,
-    parts: frozenset[str],
-    pages: dict[str, int] | None = None,
-    drawn: Callable[[int], None] = lambda done: None,
+    pack: Pack, parts: frozenset[str], generated: datetime | None = None, pages: dict[str, int] | None = None
 ) -> str:
+    ranks = {r.bid.reference: r.rank for r in pack.ranking.rows}
     return render_template(
         "print/pack.html",
-        title=_pack_title(pack),
+        title=f"Panel pack: {pack.round_name}",
         generated=generated,
-        numbered_later=parts != WHOLE,
+        part=True,
         pack=pack,
         line=funding_line(pack.ranking),
         parts=parts,
         chart=charts.score_against_award(pack.ranking) if SUMMARY in parts else None,
-        sheets=_drawn(pack.sheets, drawn) if SHEETS in parts else [],
+        contents=[(ranks[s.bid.reference], s) for s in pack.sheets],
         pages=pages,
     )
 
 
-def _drawn(sheets: tuple[Sheet, ...], drawn: Callable[[int], None]) -> list:
-    """Each sheet with its chart and totals, drawn in turn; `drawn` is told how many are done."""
-    done = []
-    for s in sheets:
-        done.append((s, charts.costs_and_savings(s.appraisal), finance_totals(s.bid)))
-        drawn(len(done))
-    return done
-
-
-# How far a print has got: told ("sheets", n) as each sheet's chart and HTML is drawn, then
-# ("pages", n) as WeasyPrint lays out page n, then ("writing", 0) as it writes the PDF.
-Progress = Callable[[str, int], None]
-
-
-def pack_pdf(pack: Pack, generated: datetime, progress: Progress = lambda stage, done: None) -> bytes:
-    """The panel pack as one tagged PDF/UA document, rendered in this process."""
-    _layout.progress = progress
-    try:
-        return render(_pack_html(pack, generated, WHOLE, drawn=lambda done: progress("sheets", done)))
-    finally:
-        _layout.progress = None
-
-
-class _LayoutProgress(logging.Handler):
-    """Passes WeasyPrint's progress log (a page laid out, the PDF begun) to the print of this thread."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        progress = getattr(_layout, "progress", None)
-        if progress is None:
-            return
-        if record.msg.startswith("Step 5 - Creating layout - Page"):
-            progress("pages", record.args[0])
-        elif record.msg.startswith("Step 6"):
-            progress("writing", 0)
-
-
-_layout = threading.local()
-_progress_log = logging.getLogger("weasyprint.progress")
-_progress_log.setLevel(logging.INFO)
-_progress_log.propagate = False  # told to the print that asked, not to the server's log
-_progress_log.addHandler(_LayoutProgress())
-
-
-def pack_pdf_parallel(
-    pack: Pack, generated: datetime, jobs: int, progress: Callable[[Sheet], None] = lambda sheet: None
-) -> bytes:
-    """The panel pack printed in parts on `jobs` processes and merged: much faster, but untagged.
-
-    Merging keeps the text, the bookmarks, the title and the language; the structure tree of
-    each part is lost, so the result is not PDF/UA. Pages are numbered through after merging.
-    """
-    global _app
-    _app = current_app._get_current_object()
-    title = _pack_title(pack)
-    # The contents give page numbers, known only once every part is printed; how many pages the
-    # contents take is found meanwhile, from a print with placeholders of the same width.
-    placeholders = {key: 999 for key in ["summary", *(s.bid.reference for s in pack.sheets)]}
-    # fork: the workers start with the templates, fonts and libraries already loaded. It is used
-    # from the command line only, never inside a threaded web server.
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-        front_length = pool.submit(_print_pack_part, pack, generated, frozenset({FRONT}), placeholders)
-        summary = pool.submit(_print_pack_part, pack, generated, frozenset({SUMMARY}), None)
-        pending = {pool.submit(_print_part, s, generated, title): s for s in pack.sheets}
-        for done in as_completed(pending):
-            progress(pending[done])
-        readers = [PdfReader(io.BytesIO(future.result())) for future in [summary, *pending]]
-        front_pages = len(PdfReader(io.BytesIO(front_length.result())).pages)
-    pages = {"summary": front_pages + 1}
-    start = front_pages + 1 + len(readers[0].pages)
-    for sheet, reader in zip(pack.sheets, readers[1:], strict=True):
-        pages[sheet.bid.reference] = start
-        start += len(reader.pages)
-    front = render(_pack_html(pack, generated, frozenset({FRONT}), pages), tagged=False)
-    writer = PdfWriter()
-    for reader in [PdfReader(io.BytesIO(front)), *readers]:
-        writer.append(reader, import_outline=True)
-    writer.add_metadata({"/Title": title, "/Author": "bidtool"})
-    writer._root_object[NameObject("/Lang")] = TextStringObject("en-GB")
-    writer.create_viewer_preferences().display_doctitle = True
-    _number_pages(writer)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-_app = None  # the application whose templates the worker processes use (they are forked from it)
-
-
-def _print_part(sheet: Sheet, generated: datetime, title: str) -> bytes:
-    with _app.app_context():
-        return render(_sheet_html(sheet, generated, title), tagged=False)
-
-
-def _print_pack_part(
-    pack: Pack, generated: datetime, parts: frozenset[str], pages: dict[str, int] | None
-) -> bytes:
-    with _app.app_context():
-        return render(_pack_html(pack, generated, parts, pages), tagged=False)
-
-
-# The footer of stamped pages: where print.css puts "Page X of Y" (8pt, right-aligned, centred in
-# the 15mm bottom margin of an A4 page), in Helvetica, whose widths (per 1000 of the size) are
-# Arial's and Liberation Sans's.
-FOOTER_RIGHT, FOOTER_BASELINE, FOOTER_SIZE, FOOTER_GREY = 549.9, 18.9, 8, "0.314 0.353 0.373"
-HELVETICA_WIDTHS = {"P": 667, " ": 278, "f": 278, **dict.fromkeys("aego0123456789", 556)}
-
-
-def _number_pages(writer: PdfWriter) -> None:
-    """Write "Page X of Y" on every page of the merged pack, marked as an artifact (not content)."""
-    font = writer._add_object(
-        DictionaryObject(
-            {
-                NameObject("/Type"): NameObject("/Font"),
-                NameObject("/Subtype"): NameObject("/Type1"),
-                NameObject("/BaseFont"): NameObject("/Helvetica"),
-                NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
-            }
-        )
+def bound_pack(pack: Pack, generated: datetime, summary: bytes, sheets: list[bytes]) -> bytes:
+    """The panel pack bound from its printed parts: the cover and contents printed now, with the
+    page each part starts on, then the summary and the sheets in rank order, one tagged document."""
+    ranks = {r.bid.reference: r.rank for r in pack.ranking.rows}
+    top_line = render_template_string(GENERATED, generated=generated)
+    return binding.bind(
+        partial(_front, pack, generated),
+        [
+            binding.Part(summary),
+            *(
+                binding.Part(data, f"{ranks[s.bid.reference]}. {s.bid.reference}: {s.bid.title}")
+                for s, data in zip(pack.sheets, sheets, strict=True)
+            ),
+        ],
+        top_line,
+        _lettering(top_line + " Page 0123456789 of"),
     )
-    total = len(writer.pages)
-    for number, page in enumerate(writer.pages, start=1):
-        text = f"Page {number} of {total}"
-        width = sum(HELVETICA_WIDTHS[c] for c in text) * FOOTER_SIZE / 1000
-        resources = page[NameObject("/Resources")].get_object()
-        fonts = resources.setdefault(NameObject("/Font"), DictionaryObject()).get_object()
-        fonts[NameObject("/BidtoolPageNumber")] = font
-        # The page's own drawing is wrapped in q ... Q so that it leaves the coordinates as it found them.
-        before = _stream(writer, b"q\n")
-        after = _stream(
-            writer,
-            f"\nQ /Artifact BMC q BT /BidtoolPageNumber {FOOTER_SIZE} Tf {FOOTER_GREY} rg "
-            f"{FOOTER_RIGHT - width:.2f} {FOOTER_BASELINE} Td ({text}) Tj ET Q EMC\n".encode("ascii"),
-        )
-        contents = page[NameObject("/Contents")]
-        own = list(contents.get_object()) if isinstance(contents.get_object(), ArrayObject) else [contents]
-        page[NameObject("/Contents")] = ArrayObject([before, *own, after])
 
 
-def _stream(writer: PdfWriter, data: bytes):
-    stream = DecodedStreamObject()
-    stream.set_data(data)
-    return writer._add_object(stream)
+def _front(pack: Pack, generated: datetime, lengths: list[int]) -> bytes:
+    """The cover and contents, the contents giving the page where each part (of `lengths` pages)
+    starts: printed again if it takes other than the pages it was printed for (as many as last
+    time for as many bids; the numbers' widths never change how the contents lay out)."""
+    remembered = (pack.round_reference, len(pack.sheets))
+    front_pages = _front_pages.get(remembered, 2)
+    for _ in range(3):
+        starts = accumulate(lengths[:-1], initial=front_pages + 1)
+        pages = dict(zip(["summary", *(s.bid.reference for s in pack.sheets)], starts, strict=True))
+        front = render(_pack_html(pack, frozenset({FRONT}), generated, pages))
+        if _pages(front) == front_pages:
+            _front_pages[remembered] = front_pages
+            return front
+        front_pages = _pages(front)
+    raise RuntimeError("the contents of the pack did not settle on a number of pages")
+
+
+# How many pages the front of a round's pack took last time, for as many bids, in this process.
+_front_pages: dict[tuple[str, int], int] = {}
+
+
+def _pages(pdf: bytes) -> int:
+    with pikepdf.open(io.BytesIO(pdf)) as opened:
+        return len(opened.pages)
+
+
+def _lettering(text: str) -> bytes:
+    """A page showing each character of `text` once, apart (so no two make a ligature), in the
+    font and size of the running header: the font the binding letters every page with."""
+    letters = " ".join(sorted(set(text) - {" "}))
+    return HTML(string=f"<p style='font: 8pt \"Liberation Sans\"'>{letters} </p>").write_pdf()

@@ -43,13 +43,19 @@ def slot(huey: Huey, name: str, count: int, stale_after: float) -> Iterator[None
     A slot held longer than `stale_after` seconds is taken as the hold of a worker that died."""
     for index in range(count):
         key = f"slot:{name}:{index}"
-        if huey.put_if_empty(key, time.time()) or _took_stale(huey, key, stale_after):
+        if once(huey, key, stale_after):
             try:
                 yield
             finally:
                 huey.delete(key)
             return
     raise RetryTask(f"every slot of {name} is held", delay=RETRY_AFTER)
+
+
+def once(huey: Huey, key: str, stale_after: float) -> bool:
+    """Set `key` in the queue's storage unless it is set (for less than `stale_after` seconds):
+    whether it was set now. Whoever sets it holds it until they delete it."""
+    return huey.put_if_empty(key, time.time()) or _took_stale(huey, key, stale_after)
 
 
 def _took_stale(huey: Huey, key: str, stale_after: float) -> bool:

@@ -50,6 +50,7 @@ def app_config(database_url, tmp_path) -> dict:
         "WTF_CSRF_ENABLED": False,
         "PRINTS_DIR": str(tmp_path / "prints"),
         "HUEY_IMMEDIATE": True,  # tasks run in the request that queues them; see test_print_queue.py
+        "PRINT_AHEAD": False,  # commits print no sheets (in the commit, with HUEY_IMMEDIATE); tested apart
     }
 
 

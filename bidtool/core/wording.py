@@ -24,15 +24,32 @@ def money(pence: Pence | Decimal | None) -> str:
     return format_pence(round_pence(pence) if isinstance(pence, Decimal) else pence)
 
 
-def money_abbreviated(pence: float) -> str:
-    """Money as an axis labels it: £1.2m, £350k, £0."""
-    pounds = abs(Fraction(pence)) / 100
-    sign = "-" if pence < 0 else ""
-    if pounds >= 1_000_000:
-        return f"{sign}£{round_places(pounds / 1_000_000, 1):.1f}m"
-    if pounds >= 1_000:
-        return f"{sign}£{round_places(pounds / 1_000, 0):.0f}k"
-    return f"{sign}£{round_places(pounds, 0):.0f}"
+def money_axis(ticks: Sequence[float]) -> list[str]:
+    """Money as an axis labels its ticks (pence, as floats): all in the unit of the largest (£m,
+    £k or £) and to as few places as label every tick exactly, at most two (£0.25m, £0.50m),
+    rounded half away from zero; £0 for nothing."""
+    largest = max((abs(Fraction(t)) for t in ticks), default=Fraction(0)) / 100
+    unit, suffix = next((u, s) for u, s in AXIS_UNITS if largest >= u or u == 1)
+    scaled = [Fraction(t) / 100 / unit for t in ticks]
+    places = next(
+        (
+            p
+            for p in range(AXIS_PLACES)
+            if all(abs(v - Fraction(round_places(v, p))) < AXIS_EXACT for v in scaled)
+        ),
+        AXIS_PLACES,
+    )
+    return [
+        "£0"
+        if round_places(v, places) == 0
+        else f"{'-' if v < 0 else ''}£{round_places(abs(v), places):.{places}f}{suffix}"
+        for v in scaled
+    ]
+
+
+AXIS_UNITS = ((1_000_000, "m"), (1_000, "k"), (1, ""))
+AXIS_PLACES = 2
+AXIS_EXACT = Fraction(1, 10**6)  # of the unit: what floating-point ticks miss by is far less
 
 
 def ratio(value: Decimal | Fraction | None) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import func
-from sqlalchemy.orm import object_session
+from sqlalchemy.orm import object_session, selectinload
 from sqlmodel import Session, select
 
 from bidtool.core.appraisal import Appraisal, VfmCategory, appraise
@@ -165,11 +165,13 @@ def visible_counts(session: Session, scope: Scope) -> dict[int, int]:
 
 
 def round_bids(session: Session, scope: Scope, round_row: RoundRow) -> list[BidRow]:
-    return list(
-        session.exec(
-            visible(session, scope).where(BidRow.round_id == round_row.id).order_by(BidRow.reference)
-        ).all()
-    )
+    """A round's bids that the scope may see, each with its years, partners, answers and stated
+    totals loaded with it (four queries for the round, not four a bid)."""
+    query = visible(session, scope).where(BidRow.round_id == round_row.id).order_by(BidRow.reference)
+    return list(session.exec(query.options(*(selectinload(r) for r in BID_PARTS))).all())
+
+
+BID_PARTS = (BidRow.years, BidRow.partners, BidRow.answers, BidRow.stated_totals)
 
 
 def editable(row: BidRow) -> bool:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass, replace
 from datetime import datetime
 from fractions import Fraction
 from functools import cache
+from importlib import metadata
 
 from sqlmodel import Session, select
 
@@ -17,23 +18,18 @@ from bidtool.core.appraisal import Appraisal
 from bidtool.core.bid import MONEY_FIELDS, Bid, figure_total
 from bidtool.core.checks import Finding
 from bidtool.core.decisions.panel import Decisions
-from bidtool.core.ranking import RankedBid, Ranking, funding_line, standing
+from bidtool.core.ranking import Ranking, funding_line, standing
 from bidtool.core.scheme import Criterion, Scheme
-from bidtool.core.scoring import CriterionResult, criterion_points
+from bidtool.core.scoring import CriterionResult, ScoredBid, criterion_points
 from bidtool.models import (
     BidRow,
-    BidYearRow,
-    ConflictRow,
-    NarrativeRow,
-    PartnerRow,
     RoundRow,
     ScoreRow,
-    StatedTotalRow,
     UserRow,
 )
-from bidtool.services import EVERYONE, Refused, Scope
-from bidtool.services.assessment import assessable, assessable_bids, drafts_in, rank_round
-from bidtool.services.bids import get_bid, round_bids, self_check
+from bidtool.services import Refused, Scope
+from bidtool.services.assessment import assessable, assessable_bids, drafts_in, rank_round, scored_bid
+from bidtool.services.bids import get_bid, self_check
 from bidtool.services.conflicts import round_conflicts
 from bidtool.services.decisions import round_decisions
 from bidtool.services.rounds import get_round, scheme_of
@@ -67,7 +63,8 @@ class Conflict:
 
 @dataclass(frozen=True)
 class Sheet:
-    """The assessment sheet of one bid: its figures, every score, its place in the ranking."""
+    """The assessment sheet of one bid: its figures and every score. Nothing on it depends on the
+    round's other bids, so one bid's change re-prints one sheet (its rank is the pack's to say)."""
 
     round_reference: str
     round_name: str
@@ -77,10 +74,17 @@ class Sheet:
     findings: tuple[Finding, ...]
     criteria: tuple[CriterionSheet, ...]
     conflicts: tuple[Conflict, ...]
-    ranked: RankedBid
-    standing: str  # where it stands against the funding line
-    bids_in_round: int
+    result: ScoredBid  # its weighted score, gates and status
     assessed_at: datetime | None  # when the lead assessor marked the assessment complete
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a bid stands in its round: printed on the sheet downloaded on its own."""
+
+    rank: int
+    bids_in_round: int
+    standing: str  # where it stands against the funding line
 
 
 @dataclass(frozen=True)
@@ -96,12 +100,30 @@ class Pack:
     decisions: Decisions  # agreement, calibration, robustness and the best portfolio, for the summary
 
 
+def placed_sheet(session: Session, scope: Scope, round_ref: str, bid_ref: str) -> tuple[Sheet, Place]:
+    """The assessment sheet of one bid of a round, and where the bid stands in the round."""
+    row = _assessable(session, scope, round_ref, bid_ref)
+    ranking = rank_round(session, round_ref)
+    ranked = next(r for r in ranking.rows if r.bid.reference == row.reference)
+    place = Place(ranked.rank, len(ranking.rows), standing(ranked, funding_line(ranking)))
+    return _sheets(session, row.round, [row], {row.reference: ranked.bid})[0], place
+
+
 def bid_sheet(session: Session, scope: Scope, round_ref: str, bid_ref: str) -> Sheet:
     """The assessment sheet of one bid of a round."""
+    row = _assessable(session, scope, round_ref, bid_ref)
+    return _sheets(session, row.round, [row], {row.reference: scored_bid(session, row)})[0]
+
+
+def _assessable(session: Session, scope: Scope, round_ref: str, bid_ref: str) -> BidRow:
     row = get_bid(session, scope, round_ref, bid_ref)
     if not assessable(row):
         raise Refused(f"{row.reference} is still a draft: it has no assessment sheet until it is submitted.")
-    return _sheets(session, row.round, rank_round(session, round_ref), [row])[0]
+    return row
+
+
+def _results(ranking: Ranking) -> dict[str, ScoredBid]:
+    return {r.bid.reference: r.bid for r in ranking.rows}
 
 
 def round_pack(session: Session, scope: Scope, round_ref: str) -> Pack:
@@ -109,22 +131,23 @@ def round_pack(session: Session, scope: Scope, round_ref: str) -> Pack:
     round_row = get_round(session, round_ref)
     _, decisions = round_decisions(session, round_ref)
     ranking = decisions.ranking
-    sheets = _sheets(session, round_row, ranking, assessable_bids(session, round_row, scope))
+    rank = {r.bid.reference: r.rank for r in ranking.rows}
+    sheets = _sheets(session, round_row, assessable_bids(session, round_row, scope), _results(ranking))
     return Pack(
         round_reference=round_row.reference,
         round_name=round_row.name,
         scheme=scheme_of(round_row),
         ranking=ranking,
-        sheets=tuple(sorted(sheets, key=lambda s: s.ranked.rank)),
+        sheets=tuple(sorted(sheets, key=lambda s: rank[s.bid.reference])),
         drafts=drafts_in(session, round_row),
         decisions=decisions,
     )
 
 
-def _sheets(session: Session, round_row: RoundRow, ranking: Ranking, rows: list[BidRow]) -> list[Sheet]:
+def _sheets(
+    session: Session, round_row: RoundRow, rows: list[BidRow], results: dict[str, ScoredBid]
+) -> list[Sheet]:
     scheme = scheme_of(round_row)
-    ranked = {r.bid.reference: r for r in ranking.rows}
-    line = funding_line(ranking)
     emails = {u.id: u.email for u in session.exec(select(UserRow))}
     scores = defaultdict(list)
     for score in session.exec(
@@ -138,7 +161,7 @@ def _sheets(session: Session, round_row: RoundRow, ranking: Ranking, rows: list[
     for row in rows:
         check = self_check(row)
         interests = found.get(row.id, {})
-        result = ranked[row.reference]
+        result = results[row.reference]
 
         def shown(score: ScoreRow, interests=interests) -> AssessorScore:
             return AssessorScore(
@@ -153,8 +176,8 @@ def _sheets(session: Session, round_row: RoundRow, ranking: Ranking, rows: list[
                 moderated=next(
                     (shown(s) for s in scores[row.id] if s.criterion == c.id and s.moderated), None
                 ),
-                result=result.bid.criteria[c.id],
-                points=criterion_points(scheme, c, result.bid.criteria[c.id].score),
+                result=result.criteria[c.id],
+                points=criterion_points(scheme, c, result.criteria[c.id].score),
             )
             for c in scheme.criteria
         )
@@ -170,9 +193,7 @@ def _sheets(session: Session, round_row: RoundRow, ranking: Ranking, rows: list[
                 conflicts=tuple(
                     Conflict(emails[a], reason) for a, reason in sorted(interests.items(), key=lambda i: i[0])
                 ),
-                ranked=result,
-                standing=standing(result, line),
-                bids_in_round=len(ranking.rows),
+                result=result,
                 assessed_at=row.assessed_at,
             )
         )
@@ -187,59 +208,46 @@ def finance_totals(bid: Bid) -> dict[str, int | None]:
     return totals
 
 
-# What a print of a round is made from besides the database: the code, its templates and styles.
+# What prints a sheet or pack besides its data: the code, its templates and stylesheet, and the
+# libraries that draw and lay out (a new version may print the same data differently).
 PRINTED_BY = ("bidtool/**/*.py", "templates/**/*.html", "static/css/print.css")
+DRAWN_BY = ("weasyprint", "pydyf", "fonttools", "matplotlib", "pikepdf")
 
 
-def print_key(session: Session, scope: Scope, round_ref: str) -> str:
-    """A digest of everything a print of the round shows `scope`: the round and its scheme, every
-    bid of the round (the ranking is of all of them) with its years, partners, answers and stated
-    totals, the submitted scores and moderations, the declared conflicts, the users who score or
-    conflict (their emails are printed, their organisations make conflicts), which bids `scope`
-    sees, and the code version. Equal keys print equal documents, so a print can be served again."""
-    round_row = get_round(session, round_ref)
-    rows = round_bids(session, EVERYONE, round_row)
-    ids = [row.id for row in rows]
+def sheet_key(sheet: Sheet) -> str:
+    """A digest of everything a sheet prints: all of its data (so whatever a sheet comes to print
+    is covered without being named here) and the code version. Equal keys print equal sheets."""
+    return _digest(sheet)
 
-    def dump(model, *where) -> list[dict]:
-        return [
-            r.model_dump(mode="json") for r in session.exec(select(model).where(*where).order_by(model.id))
-        ]
 
-    inputs = {
-        "round": round_row.model_dump(mode="json"),
-        "scheme": round_row.scheme.document,
-        "bids": [row.model_dump(mode="json") for row in rows],
-        "seen": [row.reference for row in round_bids(session, scope, round_row)],
-        **{
-            name: dump(model, model.bid_id.in_(ids))
-            for name, model in (
-                ("years", BidYearRow),
-                ("partners", PartnerRow),
-                ("answers", NarrativeRow),
-                ("totals", StatedTotalRow),
-                ("conflicts", ConflictRow),
-            )
-        },
-        "scores": dump(ScoreRow, ScoreRow.bid_id.in_(ids), ScoreRow.submitted),
-        "users": [
-            list(user)
-            for user in session.exec(
-                select(
-                    UserRow.id, UserRow.email, UserRow.role, UserRow.organisation, UserRow.active
-                ).order_by(UserRow.id)
-            )
-        ],
-        "code": code_version(),
-    }
-    return hashlib.sha256(json.dumps(inputs, sort_keys=True, default=str).encode()).hexdigest()
+def pack_key(pack: Pack) -> str:
+    """A digest of everything a pack prints as its reader sees it: the ranking, the round, which
+    sheets and each sheet's key, and the code version."""
+    return _digest(replace(pack, sheets=tuple(sheet_key(s) for s in pack.sheets)))
+
+
+def _digest(data) -> str:
+    inputs = {"data": data, "code": code_version()}
+    return hashlib.sha256(json.dumps(inputs, sort_keys=True, default=_plain).encode()).hexdigest()
+
+
+def _plain(value) -> object:
+    """What JSON cannot write, written so that equal values give equal text: a dataclass as its
+    fields (by name, so that a field added is covered), a set in order, anything else as its repr."""
+    if is_dataclass(value):
+        return {"": type(value).__name__} | {f.name: getattr(value, f.name) for f in fields(value)}
+    if isinstance(value, set | frozenset):
+        return sorted(value, key=repr)
+    return repr(value)
 
 
 @cache
 def code_version() -> str:
-    """A digest of the code and templates that print (read once per process)."""
+    """A digest of the code, templates and libraries that print (read once per process)."""
     digest = hashlib.sha256()
     for pattern in PRINTED_BY:
         for path in sorted(PROJECT_ROOT.glob(pattern)):
             digest.update(str(path.relative_to(PROJECT_ROOT)).encode() + b"\0" + path.read_bytes())
+    for library in DRAWN_BY:
+        digest.update(f"{library} {metadata.version(library)}\0".encode())
     return digest.hexdigest()

@@ -30,8 +30,8 @@ def _pdf(data: bytes, name: str):
 @blueprint.get("/bids/<bid_ref>/sheet.pdf")
 @requires(Action.READ_ASSESSMENTS)
 def sheet(round_ref: str, bid_ref: str):
-    found = sheets.bid_sheet(db.session(), scope(), round_ref, bid_ref)
-    return _pdf(printing.sheet_pdf(found, utcnow()), f"{round_ref}-{bid_ref}-assessment-sheet.pdf")
+    found, place = sheets.placed_sheet(db.session(), scope(), round_ref, bid_ref)
+    return _pdf(printing.sheet_pdf(found, place, utcnow()), f"{round_ref}-{bid_ref}-assessment-sheet.pdf")
 
 
 @blueprint.get("/bids/<bid_ref>/self-check.pdf")

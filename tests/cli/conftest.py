@@ -7,6 +7,15 @@ from click.testing import CliRunner
 from bidtool.cli import main
 
 
+@pytest.fixture(autouse=True)
+def prints(tmp_path, monkeypatch) -> Path:
+    """The commands' print folder and queue are the test's own; commits queue no printing."""
+    monkeypatch.setenv("BIDTOOL_PRINTS_DIR", str(tmp_path / "prints"))
+    monkeypatch.setenv("BIDTOOL_HUEY_URL", f"sqlite:///{tmp_path / 'huey.sqlite'}")
+    monkeypatch.setenv("BIDTOOL_PRINT_AHEAD", "false")
+    return tmp_path / "prints"
+
+
 @pytest.fixture
 def run():
     """Run the bidtool CLI in-process; returns the Click result (stdout and stderr apart)."""

@@ -1,6 +1,7 @@
 """The panel pack, sheets and self-check reports from the command line, read back with pypdf."""
 
 import json
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
@@ -8,7 +9,7 @@ import pytest
 from bidtool.core.money import format_pence, to_pence
 from tests.cli.test_round_scores import SCORES
 from tests.cli.test_round_scores import database as database
-from tests.pdfs import bookmarks, is_tagged_pdf_ua, page_texts, reader, squeezed
+from tests.pdfs import bookmarks, is_tagged_pdf_ua, page_texts, reader, squeezed, structure_problems
 from tests.samples import SCHEMES, TCA_BIDS
 
 
@@ -52,17 +53,26 @@ def test_the_demo_pack_ranks_as_bidtool_rank_and_shows_the_appraised_npv_and_bcr
         assert squeezed(f"{title.replace('. ', ' ', 1)} {page}") in squeezed(contents)  # its page
 
 
-def test_a_parallel_pack_keeps_title_language_and_bookmarks_and_does_not_claim_pdf_ua(run, scored, tmp_path):
-    result = run("pack", "--round", "tca-2013", "--jobs", "2", "-o", tmp_path / "pack.pdf")
-    assert result.exit_code == 0, result.stderr
+def test_a_pack_is_tagged_and_a_second_prints_only_what_changed(run, scored, prints, tmp_path):
+    first = run("pack", "--round", "tca-2013", "--jobs", "2", "-o", tmp_path / "pack.pdf")
+    assert first.exit_code == 0, first.stderr
+    assert "Printed 19 of 19 parts of the pack" in first.stderr
     data = (tmp_path / "pack.pdf").read_bytes()
-    pdf = reader(data)
-    assert pdf.metadata.title == "Panel pack: Transformation Challenge Award 2013/14"
-    assert pdf.trailer["/Root"]["/Lang"] == "en-GB"
+    assert is_tagged_pdf_ua(data) and structure_problems(data) == []
+    assert reader(data).metadata.title == "Panel pack: Transformation Challenge Award 2013/14"
     assert len(bookmarks(data)) == 3 + 18
-    assert not is_tagged_pdf_ua(data)
-    moderated = " ".join(page_texts(data))
-    assert "Moderated by lead@assessors.example.gov.uk 1 Moderated: both agree" in moderated
+    assert "Moderated by lead@assessors.example.gov.uk 1 Moderated: both agree" in " ".join(page_texts(data))
+    kept = {path.name: path.stat().st_ino for path in (prints / "parts").iterdir()}
+    assert len(kept) == 19
+
+    again = run("pack", "--round", "tca-2013", "-o", tmp_path / "again.pdf")
+    assert "Printed 0 of 19 parts of the pack" in again.stderr
+    assert {path.name: path.stat().st_ino for path in (prints / "parts").iterdir()} == kept  # none rewritten
+
+    def undated(pdf: bytes) -> list[str]:  # every page says when its pack was bound
+        return [re.sub(r"Generated .*? \(UK time\)", "", page) for page in page_texts(pdf)]
+
+    assert undated((tmp_path / "again.pdf").read_bytes()) == undated(data)
 
 
 def test_a_sheet_is_written_for_one_bid_and_an_unknown_bid_is_refused(run, scored, tmp_path):
@@ -70,7 +80,8 @@ def test_a_sheet_is_written_for_one_bid_and_an_unknown_bid_is_refused(run, score
     assert written.exit_code == 0, written.stderr
     data = (tmp_path / "sheet.pdf").read_bytes()
     assert is_tagged_pdf_ua(data)
-    assert "9. BMS-01: Transformational approach" in page_texts(data)[0]
+    assert "BMS-01: Transformational approach" in page_texts(data)[0]
+    assert "Rank 9 of 18" in page_texts(data)[0]
     missing = run("sheet", "--round", "tca-2013", "--bid", "NOPE-1", "-o", tmp_path / "nope.pdf")
     assert missing.exit_code == 2
     assert missing.stderr == "error: There is no bid 'NOPE-1' in round 'tca-2013'.\n"

@@ -116,18 +116,40 @@ def test_value_for_money_is_the_category_or_no_costs(make_bid):
 
 
 @pytest.mark.parametrize(
-    ("pence", "shown"),
+    ("ticks", "shown"),
     [
-        (123_456_789.0, "£1.2m"),
-        (125_000_000.0, "£1.3m"),
-        (35_050_000.0, "£351k"),
-        (5050.0, "£51"),
-        (0.0, "£0"),
-        (-250_000_000.0, "-£2.5m"),
+        (
+            [0, 25e6, 50e6, 75e6, 100e6, 125e6, 150e6, 175e6, 200e6],
+            ["£0", "£0.25m", "£0.50m", "£0.75m", "£1.00m", "£1.25m", "£1.50m", "£1.75m", "£2.00m"],
+        ),
+        ([0.0, 50e6, 100e6, 150e6], ["£0", "£0.5m", "£1.0m", "£1.5m"]),
+        ([0.0, 100e6, 200e6], ["£0", "£1m", "£2m"]),
+        ([-250e6, 0.0, 250e6], ["-£2.5m", "£0", "£2.5m"]),
+        ([0.0, 20e5, 40e5, 60e5], ["£0", "£20k", "£40k", "£60k"]),
+        ([0.0, 2500.0, 5000.0], ["£0", "£25", "£50"]),
+        ([124_999_999.99999999, 150e6], ["£1.25m", "£1.50m"]),  # as matplotlib's floats arrive
+        ([123_456_789.0], ["£1.23m"]),  # more places than two: rounded half away from zero
     ],
 )
-def test_an_axis_labels_money_short_rounding_half_away_from_zero(pence, shown):
-    assert wording.money_abbreviated(pence) == shown
+def test_an_axis_labels_money_in_one_unit_to_as_few_places_as_label_every_tick_exactly(ticks, shown):
+    assert wording.money_axis(ticks) == shown
+
+
+@given(
+    step=st.sampled_from([2_500, 25_000, 500_000, 2_500_000, 5_000_000, 25_000_000, 50_000_000, 100_000_000]),
+    first=st.integers(-4, 4),
+    count=st.integers(2, 12),
+)
+def test_every_tick_of_an_axis_is_labelled_with_its_own_value(step, first, count):
+    """Ticks a step apart, as matplotlib places them: each label reads back as its tick's value."""
+    ticks = [float((first + n) * step) for n in range(count)]
+    labels = wording.money_axis(ticks)
+    assert len(set(labels)) == len(labels)
+    suffixes = {label[-1] for label in labels} & {"m", "k"}
+    unit = {"m": 100_000_000, "k": 100_000}[suffixes.pop()] if suffixes else 100
+    for tick, label in zip(ticks, labels, strict=True):
+        number = label.replace("£", "").rstrip("mk")
+        assert Fraction(number) * unit == tick
 
 
 def test_a_named_case_reads_its_bcr_then_its_name_then_its_category(make_bid):

@@ -1,5 +1,6 @@
 """Printed sheets, packs and self-check reports, downloaded as each person would, read back with pypdf."""
 
+import itertools
 import json
 import re
 import socket
@@ -20,7 +21,7 @@ from bidtool.services.assessment import complete_assessment, rank_round
 from bidtool.services.bids import create_bid, self_check
 from bidtool.services.sheets import bid_sheet
 from tests.conftest import ORGANISATION
-from tests.pdfs import bookmarks, is_tagged_pdf_ua, page_texts, reader, squeezed, text
+from tests.pdfs import bookmarks, is_tagged_pdf_ua, page_texts, reader, squeezed, structure_problems, text
 
 ROUND = "tca-2013"
 
@@ -32,7 +33,8 @@ def test_a_bids_sheet_shows_its_figures_every_score_and_a_sign_off_block(scored,
     data = response.get_data()
     pages = page_texts(data)
     whole = " ".join(pages)
-    assert "2. SWI-17: One Swindon" in whole
+    assert "SWI-17: One Swindon" in pages[0]
+    assert "Rank 2 of 18 · Funded" in whole  # on its own, the sheet says where the bid stands
     assert "Lead organisation Swindon Borough Council" in whole
     assert "Police (force not named) police" in whole
     assert "Total £330,000 £0 £0 £24,000,000 £31,000,000 £0" in whole  # the finance table's totals
@@ -102,23 +104,39 @@ def printed_pack(client) -> tuple[str, bytes]:
     return job_page, download.get_data()
 
 
-def test_the_panel_pack_is_tagged_with_a_bookmark_per_bid_in_rank_order(scored, sign_in, session):
+def test_the_panel_pack_is_one_tagged_document_with_every_sheet_in_rank_order_and_its_page_in_the_contents(
+    scored, sign_in, session
+):
     _, data = printed_pack(sign_in("panel"))
     assert is_tagged_pdf_ua(data)
-    assert reader(data).metadata.title == "Panel pack: Transformation Challenge Award 2013/14"
+    assert structure_problems(data) == []
+    pdf = reader(data)
+    assert pdf.metadata.title == "Panel pack: Transformation Challenge Award 2013/14"
+    assert pdf.trailer["/Root"]["/Lang"] == "en-GB"
     marks = bookmarks(data)
     assert [title for title, _ in marks[:3]] == [
         "Panel pack: Transformation Challenge Award 2013/14",
         "Contents",
         "Ranked summary",
     ]
-    ranked = [r.bid.reference for r in rank_round(session, ROUND).rows]
-    assert [title.split(" ")[1].rstrip(":") for title, _ in marks[3:]] == ranked
+    ranked = rank_round(session, ROUND).rows
+    assert [title for title, _ in marks[3:]] == [
+        f"{r.rank}. {r.bid.reference}: {r.bid.title}" for r in ranked
+    ]
     pages = page_texts(data)
-    for title, page in marks[3:]:
-        assert squeezed(title) in squeezed(pages[page - 1])  # each bookmark opens its sheet
-        assert f"{title.split(':')[0].split(' ')[1]}: " in pages[1] + pages[2]  # and the contents list it
-    assert f"Page {len(pages)} of {len(pages)}" in pages[-1]
+    contents = squeezed(pages[1])
+    assert f"Rankedsummary{dict(marks)['Ranked summary']}" in contents
+    sheets = [*marks[3:], ("end", len(pages) + 1)]
+    for (title, page), (_, next_page) in itertools.pairwise(sheets):
+        rank, heading = title.split(". ", 1)
+        # The bookmark and the contents give the page where the sheet's heading is, and its
+        # pages run up to the next sheet's, each with the sheet's running title.
+        assert pages[page - 1].startswith(heading)
+        assert squeezed(f"{rank} {heading} {page}") in contents
+        reference = heading.split(":")[0]
+        assert all(f"Assessment sheet: {reference}, " in p for p in pages[page - 1 : next_page - 1])
+    assert all(f"Page {n} of {len(pages)}" in page for n, page in enumerate(pages, start=1))
+    assert all(re.search(r"Generated \d+ \w+ 20\d\d at \d+:\d\d[ap]m \(UK time\)", page) for page in pages)
 
 
 def test_a_pack_still_printing_says_so_and_one_interrupted_says_it_failed(scored, sign_in, app):

@@ -11,7 +11,7 @@ from sqlmodel import select
 from bidtool import create_app, packs
 from bidtool.models import BidRow, ConflictRow, RoundRow, UserRow
 from bidtool.services import EVERYONE, Scope
-from bidtool.services.sheets import print_key
+from bidtool.services.sheets import pack_key, round_pack
 from tests.conftest import RequestClient, task_worker
 from tests.pdfs import is_tagged_pdf_ua
 
@@ -34,29 +34,32 @@ def test_the_tidy_up_of_the_print_folder_survives_other_prints_writing_beside_it
     try:
         with app.app_context():
             for _ in range(2000):
-                packs._tidy(packs.folder())
+                packs._tidy(packs.folder(), packs.KEPT_FOR)
     finally:
         stop.set()
         for writer in writers:
             writer.join()
 
 
-def test_the_print_key_changes_with_what_a_pack_prints_and_only_then(scored, session, people):
-    before = print_key(session, EVERYONE, ROUND)
-    assert print_key(session, EVERYONE, ROUND) == before
+def test_the_pack_key_changes_with_what_a_pack_prints_and_only_then(scored, session, people):
+    def key(scope: Scope = EVERYONE) -> str:
+        return pack_key(round_pack(session, scope, ROUND))
+
+    before = key()
+    assert key() == before
     session.add(UserRow(email="new@tests.bidtool.test", password_hash="x", role="panel"))
+    session.commit()
+    assert key() == before  # a new user prints nowhere
     round_row = session.exec(select(RoundRow).where(RoundRow.reference == ROUND)).one()
     round_row.pot_pence += 100
     session.commit()
-    after_pot = print_key(session, EVERYONE, ROUND)
+    after_pot = key()
     assert after_pot != before  # the funding line moves
     bid = session.exec(select(BidRow).where(BidRow.reference == "SWI-17")).one()
     session.add(ConflictRow(bid_id=bid.id, assessor_id=people["lead"], reason="Used to work there"))
     session.commit()
-    assert print_key(session, EVERYONE, ROUND) != after_pot
-    assert print_key(session, Scope(organisation="Swindon Borough Council"), ROUND) != print_key(
-        session, EVERYONE, ROUND
-    )
+    assert key() != after_pot
+    assert key(Scope(organisation="Swindon Borough Council")) != key()  # fewer sheets
 
 
 @pytest.fixture
@@ -84,7 +87,7 @@ def _follow(client, page: str, seen: list[str]) -> str:
     raise AssertionError(f"still printing: {seen[-1]}")
 
 
-def test_a_worker_prints_one_pack_of_a_round_at_a_time_and_asking_again_joins_or_serves_again(
+def test_a_worker_binds_one_pack_of_a_round_at_a_time_and_asking_again_joins_or_serves_again(
     queued, scored, session, people, tmp_path
 ):
     app = queued
@@ -96,30 +99,36 @@ def test_a_worker_prints_one_pack_of_a_round_at_a_time_and_asking_again_joins_or
         == 302
     )
     first = lead.post(f"/rounds/{ROUND}/pack").headers["Location"]
-    assert lead.post(f"/rounds/{ROUND}/pack").headers["Location"] == first  # queued or printing: joined
+    assert lead.post(f"/rounds/{ROUND}/pack").headers["Location"] == first  # queued or binding: joined
     bid = session.exec(select(BidRow).where(BidRow.reference == "SWI-17")).one()
     session.add(ConflictRow(bid_id=bid.id, assessor_id=people["lead"], reason="Used to work there"))
     session.commit()
     second = lead.post(f"/rounds/{ROUND}/pack").headers["Location"]
-    assert second != first  # its inputs changed: another print
+    assert second != first  # its inputs changed: another pack
     seen_first, seen_second = [], []
     _follow(lead, first, seen_first)
     _follow(lead, second, seen_second)
 
     with app.app_context():
         states = [packs.state(ROUND, page.rsplit("/", 1)[1]) for page in (first, second)]
-    # One print of the round at a time (PRINTS_PER_ROUND=1), though the worker runs two tasks at once.
+        kept = {path.name for path in packs.parts_folder().glob("*.pdf")}
+    # One pack of the round at a time (PRINTS_PER_ROUND=1), though the worker runs two tasks at once.
     spans = sorted((s["began"], s["finished"]) for s in states)
     assert spans[0][1] <= spans[1][0]
     assert "raised RetryTask" in (tmp_path / "worker.log").read_text()  # the second one waited its turn
-    # Progress is counted: sheets drawn of the round's 18, then pages laid out, then the writing.
-    for seen in (seen_first, seen_second):
-        shown = " | ".join(seen)
-        drawn = [int(n) for n in re.findall(r"Drawing the sheets: (\d+) of 18 done", shown)]
-        pages = [int(n) for n in re.findall(r"Laying out page (\d+)", shown)]
-        assert drawn and pages and drawn == sorted(drawn) and max(pages) > 1, shown
+    # Progress is counted in sheets ready, up to all 18, then the binding.
+    shown = " | ".join(seen_first)
+    ready = [int(n) for n in re.findall(r"Sheets ready: (\d+) of 18", shown)]
+    assert ready == sorted(ready) and "All 18 sheets ready. Binding the pack." in shown + " | ".join(
+        seen_second
+    )
+    # Each part was printed once: 18 sheets and a summary, then SWI-17's again and a new summary;
+    # unless the first pack began after the conflict was saved, and so printed what the second does.
+    first_job, second_job = (page.rsplit("/", 1)[1] for page in (first, second))
+    assert states[1]["printed"] == second_job
+    assert len(kept) == (18 + 1 + 2 if states[0]["printed"] == first_job else 18 + 1)
 
-    # Asked again with nothing changed: the print done is served again, at once.
+    # Asked again with nothing changed: the pack done is served again, at once.
     again = lead.post(f"/rounds/{ROUND}/pack").headers["Location"]
     assert again == second
     assert "The panel pack is ready" in lead.get(again).get_data(as_text=True)

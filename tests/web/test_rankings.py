@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import UTC, datetime
 from decimal import Decimal
 from html.parser import HTMLParser
 
@@ -181,9 +180,7 @@ def test_a_what_if_pot_redraws_the_line_and_leaves_the_rounds_pot_alone(app, sco
 def pack_summary(app, session) -> tuple[str | None, dict[str, str]]:
     """The pack's ranked summary: the bid below its funding line, and each bid's funding."""
     with app.test_request_context():
-        html = printing._pack_html(
-            round_pack(session, EVERYONE, ROUND), datetime.now(UTC), frozenset({printing.SUMMARY})
-        )
+        html = printing._pack_html(round_pack(session, EVERYONE, ROUND), frozenset({printing.SUMMARY}))
     rows = re.findall(
         r"<tr( class=\"funding-line\")?>\s*<td>\d+</td>\s*<td>([A-Z]+-\d+)</td>(.*?)</tr>", html, re.S
     )
