@@ -99,9 +99,9 @@ def test_a_missing_format_is_an_error(bid_data):
     assert problems(data) == {"format": "is required"}
 
 
-def test_a_different_format_is_an_error_naming_it(bid_data):
-    assert problems(bid_data(format="bidtool.bid/2")) == {
-        "format": "must be 'bidtool.bid/1', not 'bidtool.bid/2'"
+def test_a_different_format_is_an_error_naming_both_it_reads(bid_data):
+    assert problems(bid_data(format="bidtool.bid/3")) == {
+        "format": "must be 'bidtool.bid/1' or 'bidtool.bid/2', not 'bidtool.bid/3'"
     }
 
 
