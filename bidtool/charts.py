@@ -14,7 +14,7 @@ from matplotlib.ticker import FuncFormatter
 
 from bidtool.core.appraisal import Appraisal
 from bidtool.core.ranking import Ranking
-from bidtool.core.wording import money_abbreviated
+from bidtool.core.wording import after_optimism_bias, money_abbreviated
 from bidtool.core.years import year_label
 
 # The printed pages' font (static/css/print.css), named by its files (Debian's fonts-liberation,
@@ -74,7 +74,7 @@ def costs_and_savings(appraisal: Appraisal) -> str | None:
             [float(y.benefits) for y in appraisal.adjusted.years],
             color=ADJUSTED,
             marker="o",
-            label=f"Benefits after {appraisal.optimism_bias_percent}% optimism bias",
+            label=f"Benefits {after_optimism_bias(appraisal)}",
         )
         axes.set_xticks(list(places), [year_label(y.year) for y in years])
         axes.yaxis.set_major_formatter(FuncFormatter(_pounds))

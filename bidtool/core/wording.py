@@ -173,7 +173,7 @@ def after_optimism_bias(appraisal: Appraisal) -> str:
     """The adjusted case, named: after 15% optimism bias, or after optimism bias where lines carry
     their own grades or costs are uplifted too."""
     if appraisal.uniform_optimism_bias:
-        return f"after {entered_percent(appraisal.optimism_bias_percent)} optimism bias"
+        return f"after {appraisal.optimism_bias_percent}% optimism bias"
     return "after optimism bias"
 
 

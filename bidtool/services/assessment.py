@@ -16,7 +16,6 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
 from bidtool.core.access import Role
-from bidtool.core.appraisal import appraise
 from bidtool.core.bid import BidStatus
 from bidtool.core.errors import InvalidInput, Problem, Problems
 from bidtool.core.fields import Reader, has_control_characters
@@ -642,7 +641,7 @@ def _scored(session: Session, round_row: RoundRow, rows: Sequence[BidRow]) -> li
     for row in rows:
         core = to_core(row)
         conflicted = frozenset(emails[a] for a in found.get(row.id, {}))
-        scored.append(score_bid(scheme, core, appraise(core, scheme.optimism_bias), scores, conflicted))
+        scored.append(score_bid(scheme, core, scheme.appraise(core), scores, conflicted))
     return scored
 
 

@@ -20,10 +20,13 @@ from bidtool.core.ranking import RankedBid, Ranking, funding_line, standing
 from bidtool.core.scheme import Criterion, Scheme
 from bidtool.core.scoring import CriterionResult, criterion_points
 from bidtool.models import (
+    BenefitLineRow,
     BidRow,
     BidYearRow,
     ConflictRow,
+    CostLineRow,
     NarrativeRow,
+    OutcomeLineRow,
     PartnerRow,
     RoundRow,
     ScoreRow,
@@ -213,6 +216,9 @@ def print_key(session: Session, scope: Scope, round_ref: str) -> str:
                 ("partners", PartnerRow),
                 ("answers", NarrativeRow),
                 ("totals", StatedTotalRow),
+                ("benefit_lines", BenefitLineRow),
+                ("cost_lines", CostLineRow),
+                ("outcome_lines", OutcomeLineRow),
                 ("conflicts", ConflictRow),
             )
         },

@@ -189,7 +189,7 @@ def export_bids(session: Session, scope: Scope, round_ref: str, fmt: str) -> tup
     elif fmt == "csv":
         data = reports.bids_csv(bids)
     else:
-        data = reports.bids_xlsx(bids, scheme_of(round_row).optimism_bias)
+        data = reports.bids_xlsx(bids, scheme_of(round_row))
     safe = re.sub(r"[^A-Za-z0-9._-]+", "-", round_row.reference).strip("-.") or "round"
     return f"{safe}-bids.{fmt}", FORMATS[fmt], data
 

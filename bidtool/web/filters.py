@@ -11,15 +11,22 @@ from bidtool.core.deadlines import UK, clock, show_deadline
 from bidtool.core.money import to_pence
 from bidtool.core.ranking import standing
 from bidtool.core.wording import (
+    after_optimism_bias,
     bcr_and_vfm,
     discounting,
+    entered_percent,
     factor,
+    kind,
     money,
+    party,
     payback,
     payback_sentence,
     percent,
     ratio,
     score,
+    switching_costs,
+    switching_optimism_bias,
+    switching_savings,
     vfm,
 )
 from bidtool.core.years import year_label
@@ -40,7 +47,9 @@ def uk_time(moment: datetime | None) -> str:
 
 def init_app(app: Flask) -> None:
     shown = (money, pounds, ratio, factor, percent, score, vfm, bcr_and_vfm, payback, payback_sentence)
-    for wording in (*shown, discounting):
+    appraisal = (party, kind, entered_percent, after_optimism_bias)
+    switching = (switching_savings, switching_costs, switching_optimism_bias)
+    for wording in (*shown, discounting, *appraisal, *switching):
         app.add_template_filter(wording)
     app.add_template_filter(uk_time)
     app.add_template_filter(show_deadline, "deadline")
