@@ -90,7 +90,9 @@ def appraise_before_lines(bid: Bid, table=ILLUSTRATIVE_OPTIMISM_BIAS) -> dict[st
     """The appraisal as DOMAIN 4 set it before lines (payback and the VfM band follow from its
     years and BCR by rules that lines did not touch): C = award + match + recurring costs, B =
     savings + other benefits (high: the high savings), optimism bias cutting B by the bid's grade."""
-    keep = 1 - Decimal(table[WEAKEST_GRADE if bid.savings_confidence is None else bid.savings_confidence]) / 100
+    keep = (
+        1 - Decimal(table[WEAKEST_GRADE if bid.savings_confidence is None else bid.savings_confidence]) / 100
+    )
     first = bid.years[0].year if bid.years else 0
 
     def case(benefit) -> dict:
@@ -123,7 +125,10 @@ def appraise_before_lines(bid: Bid, table=ILLUSTRATIVE_OPTIMISM_BIAS) -> dict[st
         "prudent": case(lambda y: (Decimal(y.savings), Decimal(y.other_benefits))),
         "adjusted": case(lambda y: (y.savings * keep, y.other_benefits * keep)),
         "high": case(
-            lambda y: (Decimal(y.savings if y.savings_high is None else y.savings_high), Decimal(y.other_benefits))
+            lambda y: (
+                Decimal(y.savings if y.savings_high is None else y.savings_high),
+                Decimal(y.other_benefits),
+            )
         )
         if any(y.savings_high is not None for y in bid.years)
         else None,
@@ -175,4 +180,6 @@ def test_a_bid_of_the_first_format_keeps_every_figure_of_its_appraisal(bid, tabl
         if expected is None:
             assert now is None
             continue
-        assert {k: v for k, v in now.items() if k not in ("payback", "payback_year", "vfm_category")} == expected, case
+        assert {
+            k: v for k, v in now.items() if k not in ("payback", "payback_year", "vfm_category")
+        } == expected, case

@@ -1,6 +1,7 @@
 """How figures are written for people: one rounding rule, and one wording of payback, value for money
 and the discount rates, for the CLI, the files, the reasons, the pages and the prints."""
 
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -9,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bidtool.core import wording
-from bidtool.core.appraisal import appraise
-from bidtool.core.bid import BidYear
+from bidtool.core.appraisal import CostUplift, Switch, appraise
+from bidtool.core.bid import BenefitKind, BenefitLine, BidYear, Party
 from bidtool.core.money import round_places
 
 
@@ -137,3 +138,55 @@ def test_a_named_case_reads_its_bcr_then_its_name_then_its_category(make_bid):
         wording.bcr_and_vfm(case, "prudent") == f"{wording.ratio(case.bcr)} prudent ({label} value for money)"
     )
     assert wording.bcr_and_vfm(a_case(make_bid, 3, "not_applicable"), "prudent") == "n/a prudent (no costs)"
+
+
+def switch(savings, costs, optimism_bias, target=1) -> Switch:
+    return Switch(*(None if v is None else Decimal(v) for v in (target, savings, costs, optimism_bias)))
+
+
+@pytest.mark.parametrize(
+    ("moves", "savings", "costs", "optimism_bias"),
+    [
+        (switch("-0.625", "1.5", "0.6"), "fall by 63%", "rise by 150%", "a cut of 60%"),
+        (
+            switch("0.2", "-0.25", "-0.5"),
+            "rise by 20%",
+            "fall by 25%",
+            "none: benefits would have to rise by 50%",
+        ),
+        (
+            switch("-1.5", 0, 0),
+            "never: other benefits alone reach it",
+            "none: it is there already",
+            "a cut of 0%",
+        ),
+        (switch(None, None, None, 2), "n/a (no cashable savings)", "n/a (no costs)", "n/a (no benefits)"),
+    ],
+)
+def test_switching_values_are_worded_as_a_rise_fall_or_cut_in_whole_percentages(
+    switch, savings, costs, optimism_bias
+):
+    assert wording.switching_savings(switch) == savings
+    assert wording.switching_costs(switch) == costs
+    assert wording.switching_optimism_bias(switch) == optimism_bias
+
+
+def test_the_adjusted_case_is_named_by_its_percentage_only_when_one_percentage_cuts_every_benefit(make_bid):
+    years = [BidYear(2014, award_costs=1000, savings=2000)]
+    assert wording.after_optimism_bias(appraise(make_bid(years))) == "after 10% optimism bias"
+    social = BenefitLine(2014, BenefitKind.SOCIAL, Party.OTHER, 100, confidence=6)
+    own_grade = make_bid(years, benefit_lines=(social,))
+    assert wording.after_optimism_bias(appraise(own_grade)) == "after optimism bias"
+    same_grade = make_bid(years, benefit_lines=(replace(social, confidence=3),))
+    assert wording.after_optimism_bias(appraise(same_grade)) == "after 10% optimism bias"
+    uplifted = appraise(make_bid(years), cost_uplift=CostUplift(Decimal(0), Decimal(5)))
+    assert wording.after_optimism_bias(uplifted) == "after optimism bias"
+
+
+def test_entered_percentages_are_shown_without_trailing_zeros():
+    assert [wording.entered_percent(Decimal(v)) for v in ("60", "12.50", "0.05", "100.00")] == [
+        "60%",
+        "12.5%",
+        "0.05%",
+        "100%",
+    ]
