@@ -164,11 +164,11 @@ def switch(savings, costs, optimism_bias, target=1) -> Switch:
     ],
 )
 def test_switching_values_are_worded_as_a_rise_fall_or_cut_in_whole_percentages(
-    switch, savings, costs, optimism_bias
+    moves, savings, costs, optimism_bias
 ):
-    assert wording.switching_savings(switch) == savings
-    assert wording.switching_costs(switch) == costs
-    assert wording.switching_optimism_bias(switch) == optimism_bias
+    assert wording.switching_savings(moves) == savings
+    assert wording.switching_costs(moves) == costs
+    assert wording.switching_optimism_bias(moves) == optimism_bias
 
 
 def test_the_adjusted_case_is_named_by_its_percentage_only_when_one_percentage_cuts_every_benefit(make_bid):
