@@ -366,10 +366,31 @@ AGENCY_CHOICES = [(a.value, party(a)) for a in AGENCIES]
 BENEFIT_KIND_CHOICES = [(k.value, kind(k)) for k in BenefitKind]
 
 
+class CountField(IntegerField):
+    """A whole number of things (people, say), with a message that names the field."""
+
+    widget = GovTextInput()
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(f"{self.label.text} must be a whole number, like 200") from None
+
+
+class BidYearField(SelectField):
+    """One of the bid's own financial years, offered as a select of them."""
+
+    widget = GovSelect()
+
+    def pre_validate(self, form) -> None:
+        if self.data not in {value for value, _ in self.choices}:
+            years = ", ".join(label for _, label in self.choices)
+            raise ValidationError(f"{self.label.text} must be one of the bid's years ({years})")
+
+
 def _year_select(label: str, choices: list[tuple[str, str]]) -> SelectField:
-    return SelectField(
-        label, widget=GovSelect(), choices=choices, validators=[InputRequired(f"Choose the {label.lower()}")]
-    )
+    return BidYearField(label, choices=choices, validators=[InputRequired(f"Choose the {label.lower()}")])
 
 
 def _lines_valid(form: FlaskForm, valid: bool, rows: dict[str, tuple[FieldList, Field, str]]) -> bool:
@@ -439,9 +460,8 @@ def outcomes_form(years: list[int], data: dict) -> FlaskForm:
         agency = SelectField("Who gains", widget=GovSelect(), choices=AGENCY_CHOICES)
         first_year = _year_select("First year", choices)
         last_year = _year_select("Last year", choices)
-        cohort = IntegerField(
+        cohort = CountField(
             "Cohort",
-            widget=GovTextInput(),
             description="The number of people the outcome is for",
             validators=[
                 InputRequired("Enter the cohort, a number of people"),

@@ -186,7 +186,7 @@ def switching_savings(switch: Switch) -> str:
     if switch.savings is None:
         return "n/a (no cashable savings)"
     if switch.savings < -1:
-        return "never: other benefits alone reach it"
+        return "no fall reaches it: the other benefits alone pass it"
     return "none: it is there already" if switch.savings == 0 else _change(switch.savings)
 
 

@@ -156,7 +156,7 @@ def switch(savings, costs, optimism_bias, target=1) -> Switch:
         ),
         (
             switch("-1.5", 0, 0),
-            "never: other benefits alone reach it",
+            "no fall reaches it: the other benefits alone pass it",
             "none: it is there already",
             "a cut of 0%",
         ),
