@@ -3,13 +3,12 @@
 import dataclasses
 import itertools
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from sqlmodel import Session, select
 
 from bidtool import db
-from decimal import Decimal
-
 from bidtool.core.bid import (
     BenefitKind,
     BenefitLine,
@@ -353,9 +352,10 @@ def test_a_save_that_leaves_a_line_without_its_year_is_refused_and_changes_nothi
 
     assert str(refused.value) == (
         "The bid has no such year for the benefit line 'Wellbeing' of 2016/17; the cost line of 2016/17; "
-        "the outcome 'Adults back in work' (2015/16 to 2016/17); the outcome 'Adults back in work' (2014/15 to "
-        "2016/17): add the year, or change or remove the line on Who pays and who gains or Outcome-based "
-        "benefits first."
+        "the outcome 'Adults back in work' (2015/16 to 2016/17); "
+        "the outcome 'Adults back in work' (2014/15 to 2016/17): "
+        "add the year, or change or remove the line on Who pays and who gains or "
+        "Outcome-based benefits first."
     )
     assert stored(ROUND, "CPLX-01") == WITH_LINES
 
@@ -683,7 +683,9 @@ def test_sections_that_say_who_pays_and_gains_are_completed_once_they_hold_a_lin
     )
     create_bid(session, EVERYONE, ROUND, lines)
 
-    found = {t.key: (t.status, t.hint) for t in tasks(self_check(get_bid(session, EVERYONE, ROUND, "HAND-01")))}
+    found = {
+        t.key: (t.status, t.hint) for t in tasks(self_check(get_bid(session, EVERYONE, ROUND, "HAND-01")))
+    }
     assert found["lines"] == ("Completed", "1 benefit, 0 costs")
     assert found["outcomes"] == ("Completed", "1 outcome")
 
