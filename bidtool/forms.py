@@ -462,7 +462,7 @@ def outcomes_form(years: list[int], data: dict) -> FlaskForm:
         last_year = _year_select("Last year", choices)
         cohort = CountField(
             "Cohort",
-            description="The number of people the outcome is for",
+            description="Number of people",
             validators=[
                 InputRequired("Enter the cohort, a number of people"),
                 NumberRange(0, MAX_COHORT, f"Enter a cohort from 0 to {MAX_COHORT:,} people"),

@@ -247,9 +247,18 @@ class Appraisal:
         )
 
     @property
+    def lines_graded_apart(self) -> bool:
+        """Whether some benefit is cut by another percentage than the bid's grade's (a line's own grade)."""
+        return not self.benefit_percents <= {self.optimism_bias_percent}
+
+    @property
+    def costs_uplifted(self) -> bool:
+        return self.cost_uplift != NO_COST_UPLIFT
+
+    @property
     def uniform_optimism_bias(self) -> bool:
         """Whether one percentage (the bid's grade's) cuts every benefit, and costs are not uplifted."""
-        return self.benefit_percents <= {self.optimism_bias_percent} and self.cost_uplift == NO_COST_UPLIFT
+        return not self.lines_graded_apart and not self.costs_uplifted
 
 
 def appraise(
