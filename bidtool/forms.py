@@ -123,10 +123,41 @@ def reference_field(label: str, missing: str, example: str) -> StringField:
     return text_field(label, missing, limit=40, description=example, validators=[rule])
 
 
-class MoneyField(Field):
-    """An amount in pounds as people type it (£, commas), held as pence by the core's one parser."""
+class TypedField(Field):
+    """A value people type as text, read by one of the core's parsers; blank gives `blank`, and
+    what was typed is shown again as typed."""
 
     widget = GovTextInput()
+
+    def __init__(self, label: str = "", blank: object = None, **kwargs):
+        super().__init__(label, **kwargs)
+        self.blank = blank
+        self.raw: str | None = None
+
+    def parse(self, text: str) -> object:
+        """Read typed text, or raise ValueError with a message that names the field."""
+        raise NotImplementedError
+
+    def show(self, value) -> str:
+        """A stored value as people type it."""
+        raise NotImplementedError
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.raw = valuelist[0].strip() if valuelist else ""
+        self.data = self.blank
+        if self.raw:
+            self.data = None
+            self.data = self.parse(self.raw)
+
+    def _value(self) -> str:
+        if self.raw is not None:
+            return self.raw
+        return "" if self.data is None else self.show(self.data)
+
+
+class MoneyField(TypedField):
+    """An amount in pounds as people type it (£, commas), held as pence by the core's one parser."""
+
     MESSAGES: ClassVar[dict[str, str]] = {
         MoneyError.NOT_MONEY: "{label} must be an amount in pounds, like 1,500 or 1,500.50",
         MoneyError.TOO_LARGE: "{label} must be £1,000,000,000,000 or less",
@@ -134,27 +165,19 @@ class MoneyField(Field):
     }
 
     def __init__(self, label: str = "", blank: Pence | None = 0, **kwargs):
-        super().__init__(label, **kwargs)
-        self.blank = blank
-        self.raw: str | None = None
+        super().__init__(label, blank, **kwargs)
 
-    def process_formdata(self, valuelist: list[str]) -> None:
-        self.raw = valuelist[0].strip() if valuelist else ""
-        if not self.raw:
-            self.data = self.blank
-            return
+    def parse(self, text: str) -> Pence:
         try:
-            self.data = parse_pounds(self.raw)
+            pence = parse_pounds(text)
         except MoneyError as error:
-            self.data = None
             raise ValueError(self.MESSAGES[error.kind].format(label=self.label.text)) from None
-        if self.data < 0:
+        if pence < 0:
             raise ValueError(f"{self.label.text} must not be negative")
+        return pence
 
-    def _value(self) -> str:
-        if self.raw is not None:
-            return self.raw
-        return "" if self.data is None else f"{to_pounds(self.data):,}".removesuffix(".00")
+    def show(self, value: Pence) -> str:
+        return f"{to_pounds(value):,}".removesuffix(".00")
 
 
 class YearField(StringField):
@@ -334,31 +357,17 @@ def gather(rows: FieldList) -> None:
     rows.errors = [entry.errors for entry in rows] if any(e.errors for e in rows) else []
 
 
-class PercentField(Field):
+class PercentField(TypedField):
     """A percentage from 0 to 100, as people type it (60, 12.5 or 60%), read by the core's one parser."""
 
-    widget = GovTextInput()
-
-    def __init__(self, label: str = "", blank: Decimal | None = None, **kwargs):
-        super().__init__(label, **kwargs)
-        self.blank = blank
-        self.raw: str | None = None
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        self.raw = valuelist[0].strip() if valuelist else ""
-        if not self.raw:
-            self.data = self.blank
-            return
+    def parse(self, text: str) -> Decimal:
         try:
-            self.data = parse_percent(self.raw)
+            return parse_percent(text)
         except ValueError:
-            self.data = None
             raise ValueError(f"{self.label.text} {PERCENT_RULE}") from None
 
-    def _value(self) -> str:
-        if self.raw is not None:
-            return self.raw
-        return "" if self.data is None else plain_decimal(self.data)
+    def show(self, value: Decimal) -> str:
+        return plain_decimal(value)
 
 
 GRADE_CHOICES = [("", "The bid's grade")] + [(str(g), f"{g}") for g in CONFIDENCE_GRADES]

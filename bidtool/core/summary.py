@@ -44,16 +44,12 @@ def case_summary(case: CaseAppraisal) -> dict:
     return summary
 
 
+FINANCIAL_KEYS = ("pv_costs", "pv_benefits", "npv", "bcr", "roi", "payback_year", "payback")
+
+
 def _financial_summary(case: CaseAppraisal) -> dict:
-    return {
-        "pv_costs": to_pounds(case.pv_costs),
-        "pv_benefits": to_pounds(case.pv_benefits),
-        "npv": to_pounds(case.npv),
-        "bcr": ratio(case.bcr),
-        "roi": ratio(case.roi),
-        "payback_year": None if case.payback_year is None else year_label(case.payback_year),
-        "payback": case.payback.value,
-    }
+    summary = case_summary(case)
+    return {key: summary[key] for key in FINANCIAL_KEYS}
 
 
 def _party_summary(figures: PartyFigures) -> dict:
