@@ -538,7 +538,7 @@ AS_OPTION = click.option(
 @in_app
 @reports_bad_input
 def import_bids_command(round_ref: str, files: tuple[Path, ...], as_email: str | None) -> None:
-    """Add bids from bidtool.bid/1 JSON, CSV or XLSX files to a round: all of them, or none."""
+    """Add bids from bidtool.bid/1 or /2 JSON, CSV or XLSX files to a round: all of them, or none."""
     scope = _acting_as(as_email, Action.UPLOAD_BIDS)
     uploads, problems = [], []
     for path in files:
@@ -567,7 +567,7 @@ def import_bids_command(round_ref: str, files: tuple[Path, ...], as_email: str |
 @in_app
 @reports_bad_input
 def export_bids_command(round_ref: str, fmt: str, output: Path | None, as_email: str | None) -> None:
-    """Write a round's bids as JSON (a list of bidtool.bid/1 objects), CSV or XLSX."""
+    """Write a round's bids as JSON (a list of bidtool.bid/1 or /2 objects), CSV or XLSX."""
     if output is None and fmt == "xlsx":
         raise InvalidInput([Problem("--output", "an XLSX workbook is not text: name a file with -o")])
     scope = _acting_as(as_email, Action.READ_BIDS)

@@ -539,7 +539,7 @@ class UploadForm(FlaskForm):
     files = MultipleFileField(
         "Bid files",
         widget=GovFileInput(multiple=True),
-        description="bidtool.bid/1 JSON, CSV or XLSX (the template's layout); up to 20 MB in all",
+        description="bidtool.bid/1 or /2 JSON, CSV or XLSX (the template's layout); up to 20 MB in all",
         validators=[InputRequired("Choose one or more files to upload")],
     )
     submit = SubmitField("Upload bids", widget=GovSubmitInput())

@@ -269,7 +269,7 @@ def appraise(
 ) -> Appraisal:
     """Appraise a bid in its prudent, optimism-bias-adjusted and (if it has ranges) high cases,
     each with its financial case; say who pays and gains, and how far its figures may move."""
-    grade = WEAKEST_GRADE if bid.savings_confidence is None else bid.savings_confidence
+    grade = _grade(bid, None)
     found = flows(bid, optimism_bias, cost_uplift)
     prudent = _with_financial(bid, Case.PRUDENT, found, lambda f: Decimal(f.claimed))
     adjusted = _with_financial(bid, Case.ADJUSTED, found, lambda f: f.claimed * f.factor)
@@ -313,10 +313,11 @@ def flows(
     optimism_bias: Mapping[int, Decimal] = ILLUSTRATIVE_OPTIMISM_BIAS,
     cost_uplift: CostUplift = NO_COST_UPLIFT,
 ) -> list[Flow]:
-    """Every amount of the bid by year, year fields first: costs, savings, other benefits, then lines.
+    """Every amount of the bid, year by year: the year's costs then its cost lines, its savings and
+    other benefits, then its benefit lines and the year's value of each outcome.
 
-    The year fields name nobody (savings are fiscal cashable, other benefits fiscal non-cashable);
-    award costs are the fund's.
+    The year's own amounts name nobody (savings are fiscal cashable, other benefits fiscal
+    non-cashable) but award costs, which are the fund's.
     """
 
     def cost(year: int, party: Party, kind: CostKind, amount: Pence) -> Flow:

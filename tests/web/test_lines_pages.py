@@ -235,3 +235,28 @@ def test_the_bid_and_self_check_pages_show_both_cases_who_gains_and_switching_va
     assert "Outcome: Adults back in work" in check
     answers = client.get(url("check-answers")).get_data(as_text=True)
     assert "Change who pays and who gains" in answers and "Benefits by who gains" in answers
+
+
+def test_more_lines_than_a_bid_may_have_are_refused_not_cut_off(client, draft):
+    many = {}
+    for i in range(501):
+        many |= {f"cost_lines-{i}-{key.split('-')[-1]}": value for key, value in COST.items()}
+
+    response = client.post(url("lines"), data=many)
+
+    assert response.status_code == 200
+    assert "A bid can have at most 500 cost lines" in response.get_data(as_text=True)
+    assert draft().cost_lines == ()
+
+
+@pytest.mark.parametrize("typed", ["NaN", "Infinity", "1e999999999", "-5", "12.345", "½"])
+def test_a_percentage_that_is_not_one_is_refused_at_its_field(client, draft, typed):
+    page = screen(client.post(url("outcomes"), data=OUTCOME | {"outcome_lines-0-deadweight": typed}))
+    assert page.summary == [
+        (
+            "#outcome_lines-0-deadweight",
+            "Outcome 1: deadweight must be a percentage from 0 to 100, with at most two decimal places, "
+            "such as 60 or 12.5",
+        )
+    ]
+    assert draft().outcome_lines == ()
