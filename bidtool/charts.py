@@ -18,7 +18,7 @@ from matplotlib.ticker import Formatter
 
 from bidtool.core.appraisal import Appraisal
 from bidtool.core.ranking import Ranking
-from bidtool.core.wording import money_axis
+from bidtool.core.wording import after_optimism_bias, money_axis
 from bidtool.core.years import year_label
 
 # The printed pages' font (static/css/print.css), named by its files (Debian's fonts-liberation,
@@ -91,7 +91,7 @@ def costs_and_savings_figure(appraisal: Appraisal) -> Figure | None:
         [float(y.benefits) for y in appraisal.adjusted.years],
         color=ADJUSTED,
         marker="o",
-        label=f"Benefits after {appraisal.optimism_bias_percent}% optimism bias",
+        label=f"Benefits {after_optimism_bias(appraisal)}",
     )
     axes.yaxis.set_major_formatter(_Money())
     axes.axhline(0, color=TEXT, linewidth=0.6)

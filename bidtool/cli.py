@@ -16,7 +16,7 @@ from flask import current_app
 from bidtool import create_app, db, packs, printing, reports, tasks
 from bidtool.core import wording
 from bidtool.core.access import Action, Role, allowed
-from bidtool.core.appraisal import ILLUSTRATIVE_OPTIMISM_BIAS, Appraisal, appraise
+from bidtool.core.appraisal import Appraisal, appraise
 from bidtool.core.bid import Bid
 from bidtool.core.checks import Finding, check_bid, has_errors
 from bidtool.core.decisions.panel import Assessed, Decisions, Settings, decide, decisions_summary
@@ -156,7 +156,7 @@ def create_user_command(email: str, role: str, organisation: str | None) -> None
 
 
 def _appraise(bid: Bid, scheme: Scheme | None) -> Appraisal:
-    return appraise(bid, scheme.optimism_bias if scheme else ILLUSTRATIVE_OPTIMISM_BIAS)
+    return scheme.appraise(bid) if scheme else appraise(bid)
 
 
 @main.command("appraise")
@@ -413,7 +413,7 @@ def _load_bids(paths: tuple[Path, ...]) -> list[Bid]:
 
 def _appraisal_table(bid: Bid, appraisal: Appraisal) -> str:
     cases = [appraisal.prudent, appraisal.adjusted] + ([appraisal.high] if appraisal.high else [])
-    headings = ["Prudent", f"After {appraisal.optimism_bias_percent}% optimism bias"] + (
+    headings = ["Prudent", wording.after_optimism_bias(appraisal).capitalize()] + (
         ["High case"] if appraisal.high else []
     )
     lines = [
@@ -428,21 +428,67 @@ def _appraisal_table(bid: Bid, appraisal: Appraisal) -> str:
         ("Value for money", lambda c: wording.vfm(c.vfm_category)),
         ("Savings per £1 of award", lambda c: wording.ratio(c.savings_per_pound)),
         ("Match-funding share", lambda c: wording.percent(c.match_share)),
+        (
+            "Financial case: present value of fiscal benefits",
+            lambda c: wording.money(c.financial.pv_benefits),
+        ),
+        ("Financial case: net present value", lambda c: wording.money(c.financial.npv)),
+        ("Financial case: benefit-cost ratio", lambda c: wording.ratio(c.financial.bcr)),
+        ("Financial case: return on investment", lambda c: wording.ratio(c.financial.roi)),
+        ("Financial case: payback year", lambda c: wording.payback(c.financial)),
     ]
     grade = f"grade {appraisal.confidence_grade}" + (" (none given)" if appraisal.grade_assumed else "")
-    rows = [["", *headings]] + [[label, *(show(c) for c in cases)] for label, show in lines]
+    table = _columns([["", *headings]] + [[label, *(show(c) for c in cases)] for label, show in lines])
+    return (
+        f"{bid.reference}  {bid.title}\n"
+        f"Award sought {wording.money(bid.award_sought)}; savings confidence {grade}\n\n{table}\n"
+        f"{_who_table(appraisal)}{_switching_text(appraisal)}"
+    )
+
+
+def _columns(rows: list[list[str]]) -> str:
+    """Rows of cells as a plain table: the first column to the left, the others to the right."""
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    table = "\n".join(
+    return "\n".join(
         "  ".join(
             cell.ljust(w) if i == 0 else cell.rjust(w)
             for i, (cell, w) in enumerate(zip(r, widths, strict=True))
         )
         for r in rows
     )
-    return (
-        f"{bid.reference}  {bid.title}\n"
-        f"Award sought {wording.money(bid.award_sought)}; savings confidence {grade}\n\n{table}\n"
-    )
+
+
+def _who_table(appraisal: Appraisal) -> str:
+    if not appraisal.who:
+        return ""
+    heading = ["", "Pays", "Cashable", "Non-cashable", "Economic", "Social", "Net fiscal", "Net public value"]
+    rows = [
+        [
+            wording.party(p.party),
+            wording.money(p.costs),
+            *(wording.money(amount) for amount in p.benefits.values()),
+            wording.money(p.net_fiscal),
+            wording.money(p.net_public_value),
+        ]
+        for p in (*appraisal.who, appraisal.who_total)
+    ]
+    title = f"Who pays and who gains, present values {wording.after_optimism_bias(appraisal)}"
+    return f"\n{title}\n{_columns([heading, *rows])}\n"
+
+
+def _switching_text(appraisal: Appraisal) -> str:
+    switching = appraisal.switching
+    targets = [("net present value of zero", switching.npv)]
+    if switching.gate is not None:
+        targets.append((f"BCR at the gate of {wording.ratio(switching.gate.target)}", switching.gate))
+    lines = ["", "Switching values of the prudent case (each figure alone)"]
+    for name, switch in targets:
+        lines.append(
+            f"  To a {name}: cashable savings {wording.switching_savings(switch)}; "
+            f"costs {wording.switching_costs(switch)}; "
+            f"optimism bias {wording.switching_optimism_bias(switch)}"
+        )
+    return "\n".join(lines) + "\n"
 
 
 def _findings_text(findings: list[Finding]) -> str:
@@ -545,7 +591,7 @@ AS_OPTION = click.option(
 @in_app
 @reports_bad_input
 def import_bids_command(round_ref: str, files: tuple[Path, ...], as_email: str | None) -> None:
-    """Add bids from bidtool.bid/1 JSON, CSV or XLSX files to a round: all of them, or none."""
+    """Add bids from bidtool.bid/1 or /2 JSON, CSV or XLSX files to a round: all of them, or none."""
     scope = _acting_as(as_email, Action.UPLOAD_BIDS)
     uploads, problems = [], []
     for path in files:
@@ -574,7 +620,7 @@ def import_bids_command(round_ref: str, files: tuple[Path, ...], as_email: str |
 @in_app
 @reports_bad_input
 def export_bids_command(round_ref: str, fmt: str, output: Path | None, as_email: str | None) -> None:
-    """Write a round's bids as JSON (a list of bidtool.bid/1 objects), CSV or XLSX."""
+    """Write a round's bids as JSON (a list of bidtool.bid/1 or /2 objects), CSV or XLSX."""
     if output is None and fmt == "xlsx":
         raise InvalidInput([Problem("--output", "an XLSX workbook is not text: name a file with -o")])
     scope = _acting_as(as_email, Action.READ_BIDS)

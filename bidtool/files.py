@@ -59,7 +59,7 @@ def parse_json(text: str, path: Path) -> object:
 
 
 def load_bid(path: Path) -> Bid:
-    """Read one bidtool.bid/1 file."""
+    """Read one bidtool.bid/1 or /2 file."""
     data = parse_json(read_text(path), path)
     try:
         return parse_bid(data)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import ClassVar
@@ -49,13 +49,21 @@ from wtforms.validators import (
 
 from bidtool.core.access import Role
 from bidtool.core.appraisal import CONFIDENCE_GRADES
-from bidtool.core.bid import PartnerType
-from bidtool.core.bidfile import MAX_PARTNERS, MAX_YEARS
-from bidtool.core.fields import MAX_NARRATIVE, REFERENCE, REFERENCE_RULE, has_control_characters
+from bidtool.core.bid import AGENCIES, LINE_COST_KINDS, BenefitKind, PartnerType
+from bidtool.core.bidfile import MAX_COHORT, MAX_LINES, MAX_PARTNERS, MAX_YEARS
+from bidtool.core.fields import (
+    MAX_NARRATIVE,
+    PERCENT_RULE,
+    REFERENCE,
+    REFERENCE_RULE,
+    has_control_characters,
+    parse_percent,
+)
 from bidtool.core.money import MoneyError, Pence, parse_pounds, to_pounds
 from bidtool.core.organisations import MAX_ALIASES
 from bidtool.core.scheme import Scheme
 from bidtool.core.scorefile import MAX_JUSTIFICATION
+from bidtool.core.wording import kind, party, plain_decimal
 from bidtool.core.years import YearError, parse_year, year_label
 
 CONFIDENCE_LABELS = {
@@ -117,10 +125,41 @@ def reference_field(label: str, missing: str, example: str) -> StringField:
     return text_field(label, missing, limit=40, description=example, validators=[rule])
 
 
-class MoneyField(Field):
-    """An amount in pounds as people type it (£, commas), held as pence by the core's one parser."""
+class TypedField(Field):
+    """A value people type as text, read by one of the core's parsers; blank gives `blank`, and
+    what was typed is shown again as typed."""
 
     widget = GovTextInput()
+
+    def __init__(self, label: str = "", blank: object = None, **kwargs):
+        super().__init__(label, **kwargs)
+        self.blank = blank
+        self.raw: str | None = None
+
+    def parse(self, text: str) -> object:
+        """Read typed text, or raise ValueError with a message that names the field."""
+        raise NotImplementedError
+
+    def show(self, value) -> str:
+        """A stored value as people type it."""
+        raise NotImplementedError
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.raw = valuelist[0].strip() if valuelist else ""
+        self.data = self.blank
+        if self.raw:
+            self.data = None
+            self.data = self.parse(self.raw)
+
+    def _value(self) -> str:
+        if self.raw is not None:
+            return self.raw
+        return "" if self.data is None else self.show(self.data)
+
+
+class MoneyField(TypedField):
+    """An amount in pounds as people type it (£, commas), held as pence by the core's one parser."""
+
     MESSAGES: ClassVar[dict[str, str]] = {
         MoneyError.NOT_MONEY: "{label} must be an amount in pounds, like 1,500 or 1,500.50",
         MoneyError.TOO_LARGE: "{label} must be £1,000,000,000,000 or less",
@@ -128,27 +167,19 @@ class MoneyField(Field):
     }
 
     def __init__(self, label: str = "", blank: Pence | None = 0, **kwargs):
-        super().__init__(label, **kwargs)
-        self.blank = blank
-        self.raw: str | None = None
+        super().__init__(label, blank, **kwargs)
 
-    def process_formdata(self, valuelist: list[str]) -> None:
-        self.raw = valuelist[0].strip() if valuelist else ""
-        if not self.raw:
-            self.data = self.blank
-            return
+    def parse(self, text: str) -> Pence:
         try:
-            self.data = parse_pounds(self.raw)
+            pence = parse_pounds(text)
         except MoneyError as error:
-            self.data = None
             raise ValueError(self.MESSAGES[error.kind].format(label=self.label.text)) from None
-        if self.data < 0:
+        if pence < 0:
             raise ValueError(f"{self.label.text} must not be negative")
+        return pence
 
-    def _value(self) -> str:
-        if self.raw is not None:
-            return self.raw
-        return "" if self.data is None else f"{to_pounds(self.data):,}".removesuffix(".00")
+    def show(self, value: Pence) -> str:
+        return f"{to_pounds(value):,}".removesuffix(".00")
 
 
 class YearField(StringField):
@@ -246,12 +277,21 @@ class PartnerEntry(Form):
     )
 
 
-def drop_removed(form: FlaskForm, rows: FieldList) -> None:
-    """Drop the row whose Remove button was pressed before anything is checked: a row with a
-    mistake in it can be removed without correcting it first."""
-    value = form.remove.data or ""
+def drop_removed(form: FlaskForm, rows: FieldList, pressed: Field | None = None) -> None:
+    """Drop the row whose Remove button (`pressed`, by default the form's `remove`) was pressed
+    before anything is checked: a row with a mistake in it can be removed without correcting it first."""
+    value = (form.remove if pressed is None else pressed).data or ""
     if form.is_submitted() and value.isascii() and value.isdecimal() and int(value) < len(rows):
         rows.entries.pop(int(value))
+
+
+def say_which(rows: FieldList, name: Callable[[int, Form], str]) -> None:
+    """Every row of a list shares its labels: put which row (name(number, row)) into each message."""
+    for number, entry in enumerate(rows, start=1):
+        which = name(number, entry.form)
+        for field in entry.form:
+            label = field.label.text
+            field.errors[:] = [e.replace(label, f"{label} in {which}", 1) for e in field.errors]
 
 
 class PartnersForm(FlaskForm):
@@ -304,21 +344,174 @@ class FinanceForm(FlaskForm):
         if count > MAX_YEARS:
             self.form_errors.append(f"A bid can have at most {MAX_YEARS} financial years")
         seen: set[int] = set()
-        for number, entry in enumerate(self.years, start=1):
+        for entry in self.years:
             year = entry.form.year
             if year.data is not None and year.data in seen:
                 year.errors.append(f"{year_label(year.data)} is listed more than once")
             seen.add(year.data)
-            # Every year's fields share their labels; say which year each problem is in.
-            when = year.raw or f"year {number}"
-            for field in entry.form:
-                name = field.label.text
-                field.errors[:] = [e.replace(name, f"{name} in {when}", 1) for e in field.errors]
-        # The list kept its errors from before the checks above; gather them again.
-        self.years.errors = (
-            [entry.errors for entry in self.years] if any(e.errors for e in self.years) else []
-        )
+        say_which(self.years, lambda number, row: row.year.raw or f"year {number}")
+        gather(self.years)
         return valid and not self.errors
+
+
+def gather(rows: FieldList) -> None:
+    """A list keeps its errors from before a form's own checks: gather them again."""
+    rows.errors = [entry.errors for entry in rows] if any(e.errors for e in rows) else []
+
+
+class PercentField(TypedField):
+    """A percentage from 0 to 100, as people type it (60, 12.5 or 60%), read by the core's one parser."""
+
+    def parse(self, text: str) -> Decimal:
+        try:
+            return parse_percent(text)
+        except ValueError:
+            raise ValueError(f"{self.label.text} {PERCENT_RULE}") from None
+
+    def show(self, value: Decimal) -> str:
+        return plain_decimal(value)
+
+
+GRADE_CHOICES = [("", "The bid's grade")] + [(str(g), f"{g}") for g in CONFIDENCE_GRADES]
+AGENCY_CHOICES = [(a.value, party(a)) for a in AGENCIES]
+BENEFIT_KIND_CHOICES = [(k.value, kind(k)) for k in BenefitKind]
+
+
+class CountField(IntegerField):
+    """A whole number of things (people, say), with a message that names the field."""
+
+    widget = GovTextInput()
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(f"{self.label.text} must be a whole number, like 200") from None
+
+
+class BidYearField(SelectField):
+    """One of the bid's own financial years, offered as a select of them."""
+
+    widget = GovSelect()
+
+    def pre_validate(self, form) -> None:
+        if self.data not in {value for value, _ in self.choices}:
+            years = ", ".join(label for _, label in self.choices)
+            raise ValidationError(f"{self.label.text} must be one of the bid's years ({years})")
+
+
+def _year_select(label: str, choices: list[tuple[str, str]]) -> SelectField:
+    return BidYearField(label, choices=choices, validators=[InputRequired(f"Choose the {label.lower()}")])
+
+
+def _lines_valid(form: FlaskForm, valid: bool, rows: dict[str, tuple[FieldList, Field, str]]) -> bool:
+    """Start each problem with the line it is in ("Benefit 2: enter the amount in pounds"); refuse
+    more lines than a bid may have."""
+    for key, (lines, add, what) in rows.items():
+        for number, entry in enumerate(lines, start=1):
+            for field in entry.form:
+                field.errors[:] = [f"{what} {number}: {e[:1].lower()}{e[1:]}" for e in field.errors]
+        gather(lines)
+        if len(lines) + bool(add.data) > MAX_LINES:
+            form.form_errors.append(f"A bid can have at most {MAX_LINES} {key}")
+    return valid and not form.errors
+
+
+def lines_form(years: list[int], data: dict) -> FlaskForm:
+    """The form of who pays and who gains: benefit lines and cost lines, each in one of the bid's years."""
+    choices = [(str(y), year_label(y)) for y in years]
+
+    class BenefitLineEntry(Form):
+        year = _year_select("Year", choices)
+        kind = SelectField("Kind of benefit", widget=GovSelect(), choices=BENEFIT_KIND_CHOICES)
+        agency = SelectField("Who gains", widget=GovSelect(), choices=AGENCY_CHOICES)
+        amount = MoneyField("Amount", blank=None, validators=[InputRequired("Enter the amount in pounds")])
+        confidence = SelectField("Confidence grade", widget=GovSelect(), choices=GRADE_CHOICES)
+        description = text_field("Description (optional)")
+
+    class CostLineEntry(Form):
+        year = _year_select("Year", choices)
+        kind = SelectField(
+            "Kind of cost", widget=GovSelect(), choices=[(k.value, kind(k)) for k in LINE_COST_KINDS]
+        )
+        agency = SelectField("Who pays", widget=GovSelect(), choices=AGENCY_CHOICES)
+        amount = MoneyField("Amount", blank=None, validators=[InputRequired("Enter the amount in pounds")])
+        description = text_field("Description (optional)")
+
+    class LinesForm(FlaskForm):
+        benefit_lines = FieldList(FormField(BenefitLineEntry), min_entries=0)
+        cost_lines = FieldList(FormField(CostLineEntry), min_entries=0)
+        add_benefit = SubmitField("Add a benefit", widget=GovSubmitInput())
+        add_cost = SubmitField("Add a cost", widget=GovSubmitInput())
+        remove_benefit = StringField()  # the index of the benefit whose Remove button was pressed
+        remove_cost = StringField()
+        submit = SubmitField("Save and continue", widget=GovSubmitInput())
+
+        def validate(self, extra_validators=None) -> bool:
+            valid = super().validate(extra_validators)
+            return _lines_valid(
+                self,
+                valid,
+                {
+                    "benefit lines": (self.benefit_lines, self.add_benefit, "Benefit"),
+                    "cost lines": (self.cost_lines, self.add_cost, "Cost"),
+                },
+            )
+
+    return LinesForm(data=data)
+
+
+def outcomes_form(years: list[int], data: dict) -> FlaskForm:
+    """The form of outcome-based benefits: each over some of the bid's years."""
+    choices = [(str(y), year_label(y)) for y in years]
+
+    class OutcomeEntry(Form):
+        description = text_field("What the outcome is", "Enter what the outcome is")
+        kind = SelectField("Kind of benefit", widget=GovSelect(), choices=BENEFIT_KIND_CHOICES)
+        agency = SelectField("Who gains", widget=GovSelect(), choices=AGENCY_CHOICES)
+        first_year = _year_select("First year", choices)
+        last_year = _year_select("Last year", choices)
+        cohort = CountField(
+            "Cohort",
+            description="Number of people",
+            validators=[
+                InputRequired("Enter the cohort, a number of people"),
+                NumberRange(0, MAX_COHORT, f"Enter a cohort from 0 to {MAX_COHORT:,} people"),
+            ],
+        )
+        engagement_rate = PercentField(
+            "Engagement rate", validators=[InputRequired("Enter the engagement rate, a percentage")]
+        )
+        success_rate = PercentField(
+            "Success rate", validators=[InputRequired("Enter the success rate, a percentage")]
+        )
+        deadweight = PercentField(
+            "Deadweight", validators=[InputRequired("Enter the deadweight, a percentage")]
+        )
+        drop_off = PercentField("Drop-off (optional)", blank=Decimal(0))
+        unit_cost = MoneyField(
+            "Unit cost", blank=None, validators=[InputRequired("Enter the unit cost in pounds")]
+        )
+        unit_cost_source = text_field("Source of the unit cost", "Enter where the unit cost comes from")
+        confidence = SelectField("Confidence grade", widget=GovSelect(), choices=GRADE_CHOICES)
+
+        def validate_last_year(self, field) -> None:
+            if self.first_year.data and field.data and int(field.data) < int(self.first_year.data):
+                raise ValidationError("Last year must not come before the first year")
+
+    class OutcomesForm(FlaskForm):
+        outcome_lines = FieldList(FormField(OutcomeEntry), min_entries=0)
+        add_outcome = SubmitField("Add an outcome", widget=GovSubmitInput())
+        remove_outcome = StringField()
+        submit = SubmitField("Save and continue", widget=GovSubmitInput())
+
+        def validate(self, extra_validators=None) -> bool:
+            valid = super().validate(extra_validators)
+            return _lines_valid(
+                self, valid, {"outcome-based lines": (self.outcome_lines, self.add_outcome, "Outcome")}
+            )
+
+    return OutcomesForm(data=data)
 
 
 def narrative_form(questions: list[tuple[str, str, str]], data: dict[str, str]) -> FlaskForm:
@@ -348,7 +541,7 @@ class UploadForm(FlaskForm):
     files = MultipleFileField(
         "Bid files",
         widget=GovFileInput(multiple=True),
-        description="bidtool.bid/1 JSON, CSV or XLSX (the template's layout); up to 20 MB in all",
+        description="bidtool.bid/1 or /2 JSON, CSV or XLSX (the template's layout); up to 20 MB in all",
         validators=[InputRequired("Choose one or more files to upload")],
     )
     submit = SubmitField("Upload bids", widget=GovSubmitInput())

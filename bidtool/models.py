@@ -84,6 +84,18 @@ class BidRow(SQLModel, table=True):
         back_populates="bid",
         sa_relationship_kwargs={"order_by": "StatedTotalRow.position", "cascade": "all, delete-orphan"},
     )
+    benefit_lines: list["BenefitLineRow"] = Relationship(
+        back_populates="bid",
+        sa_relationship_kwargs={"order_by": "BenefitLineRow.position", "cascade": "all, delete-orphan"},
+    )
+    cost_lines: list["CostLineRow"] = Relationship(
+        back_populates="bid",
+        sa_relationship_kwargs={"order_by": "CostLineRow.position", "cascade": "all, delete-orphan"},
+    )
+    outcome_lines: list["OutcomeLineRow"] = Relationship(
+        back_populates="bid",
+        sa_relationship_kwargs={"order_by": "OutcomeLineRow.position", "cascade": "all, delete-orphan"},
+    )
 
 
 class BidYearRow(SQLModel, table=True):
@@ -143,6 +155,70 @@ class StatedTotalRow(SQLModel, table=True):
     source: str = Field(default="", max_length=300)
 
     bid: "BidRow" = Relationship(back_populates="stated_totals")
+
+
+class BenefitLineRow(SQLModel, table=True):
+    """A benefit of one year, its kind and the agency that gains it."""
+
+    __tablename__ = "benefit_line"
+    id: int | None = Field(default=None, primary_key=True)
+    bid_id: int = Field(
+        sa_column=Column(ForeignKey("bid.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    position: int
+    year: int
+    kind: str = Field(max_length=30)
+    agency: str = Field(max_length=20)
+    amount_pence: int = pence()
+    confidence: int | None = None  # None: the bid's savings confidence applies
+    description: str = Field(default="", max_length=300)
+
+    bid: "BidRow" = Relationship(back_populates="benefit_lines")
+
+
+class CostLineRow(SQLModel, table=True):
+    """A cost of one year (match funding or recurring) and the agency that pays it."""
+
+    __tablename__ = "cost_line"
+    id: int | None = Field(default=None, primary_key=True)
+    bid_id: int = Field(
+        sa_column=Column(ForeignKey("bid.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    position: int
+    year: int
+    kind: str = Field(max_length=20)
+    agency: str = Field(max_length=20)
+    amount_pence: int = pence()
+    description: str = Field(default="", max_length=300)
+
+    bid: "BidRow" = Relationship(back_populates="cost_lines")
+
+
+class OutcomeLineRow(SQLModel, table=True):
+    """An outcome-based benefit over some years. Rates are kept in hundredths of a percent (basis
+    points), exactly, as percentages with two decimal places are entered."""
+
+    __tablename__ = "outcome_line"
+    id: int | None = Field(default=None, primary_key=True)
+    bid_id: int = Field(
+        sa_column=Column(ForeignKey("bid.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    position: int
+    description: str = Field(max_length=300)
+    kind: str = Field(max_length=30)
+    agency: str = Field(max_length=20)
+    first_year: int
+    last_year: int
+    cohort: int
+    engagement_rate_bp: int
+    success_rate_bp: int
+    deadweight_bp: int
+    drop_off_bp: int = 0
+    unit_cost_pence: int = pence()
+    unit_cost_source: str = Field(max_length=300)
+    confidence: int | None = None
+
+    bid: "BidRow" = Relationship(back_populates="outcome_lines")
 
 
 class UserRow(SQLModel, table=True):

@@ -7,7 +7,7 @@ import io
 import re
 import warnings
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from xml.parsers import expat
@@ -18,8 +18,20 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from bidtool.core import wording
-from bidtool.core.appraisal import ILLUSTRATIVE_OPTIMISM_BIAS, Appraisal, appraise
-from bidtool.core.bid import Bid, BidStatus, BidYear, Partner, PartnerType
+from bidtool.core.appraisal import Appraisal, appraise
+from bidtool.core.bid import (
+    BenefitKind,
+    BenefitLine,
+    Bid,
+    BidStatus,
+    BidYear,
+    CostKind,
+    CostLine,
+    OutcomeLine,
+    Partner,
+    PartnerType,
+    Party,
+)
 from bidtool.core.bidtable import (
     COLUMN_GUIDANCE,
     LAYOUT,
@@ -31,7 +43,7 @@ from bidtool.core.errors import InvalidInput, Problem
 from bidtool.core.scheme import Scheme
 from bidtool.core.scorefile import SCORE_COLUMNS
 from bidtool.core.scoring import Score
-from bidtool.core.summary import case_summary
+from bidtool.core.summary import case_summary, ratio
 from bidtool.files import plain_number
 
 BIDS_SHEET = "Bids"
@@ -275,11 +287,10 @@ def _csv_escape(cell: str) -> str:
     return f"'{cell}" if _FORMULA_START.match(cell) and not _NUMBER.fullmatch(cell) else cell
 
 
-def bids_xlsx(
-    bids: Sequence[Bid], optimism_bias: Mapping[int, Decimal] = ILLUSTRATIVE_OPTIMISM_BIAS
-) -> bytes:
-    """Write bids as XLSX: the sheet Bids in the flat layout, their appraisal, and the guidance."""
-    appraisals = [appraise(bid, optimism_bias) for bid in bids]
+def bids_xlsx(bids: Sequence[Bid], scheme: Scheme | None = None) -> bytes:
+    """Write bids as XLSX: the sheet Bids in the flat layout, their appraisal (by the scheme's rules,
+    or the illustrative ones), and the guidance."""
+    appraisals = [scheme.appraise(bid) if scheme else appraise(bid) for bid in bids]
     return _workbook(bids, _appraisal_frame(bids, appraisals))
 
 
@@ -359,6 +370,14 @@ def _appraisal_frame(bids: Sequence[Bid], appraisals: Sequence[Appraisal]) -> pd
                 **{f"adjusted_{key}": _number(adjusted[key]) for key in ("pv_benefits", "npv", "bcr")},
                 "adjusted_vfm_category": wording.vfm(appraisal.adjusted.vfm_category),
                 "adjusted_payback_year": wording.payback(appraisal.adjusted),
+                **{f"financial_{key}": _number(prudent["financial"][key]) for key in ("npv", "bcr")},
+                **{
+                    f"adjusted_financial_{key}": _number(adjusted["financial"][key]) for key in ("npv", "bcr")
+                },
+                **{
+                    f"switching_{key}": _number(ratio(getattr(appraisal.switching.npv, key)))
+                    for key in ("savings", "costs", "optimism_bias")
+                },
             }
         )
     return pd.DataFrame(rows, columns=list(APPRAISAL_GUIDANCE), dtype=object)
@@ -384,6 +403,17 @@ APPRAISAL_GUIDANCE = {
     "adjusted_bcr": "Benefit-cost ratio after optimism bias.",
     "adjusted_vfm_category": "Value-for-money category after optimism bias.",
     "adjusted_payback_year": "Payback year after optimism bias.",
+    "financial_npv": "The financial case: net present value counting fiscal benefits only (savings to public "
+    "budgets, cashable or not), prudent case.",
+    "financial_bcr": "The financial case: benefit-cost ratio of fiscal benefits only, prudent case.",
+    "adjusted_financial_npv": "The financial case after optimism bias: net present value.",
+    "adjusted_financial_bcr": "The financial case after optimism bias: benefit-cost ratio.",
+    "switching_savings": "Switching value: the change in cashable savings, as a share (-0.25 is a fall of a "
+    "quarter), that would bring the prudent net present value to zero; blank without savings.",
+    "switching_costs": "Switching value: the change in costs, as a share, that would bring the prudent net "
+    "present value to zero; blank without costs.",
+    "switching_optimism_bias": "Switching value: the cut in every benefit, as a share, that would bring the "
+    "prudent net present value to zero; blank without benefits.",
 }
 
 
@@ -418,6 +448,26 @@ EXAMPLE_BID = Bid(
         "summary": "The two councils will merge their back offices into one team.",
         "value_for_money": "The merged team costs £80,000 a year less from the second year.",
     },
+    cost_lines=(CostLine(2016, CostKind.RECURRING, Party.COUNCIL, 500_000, "Shared system licence"),),
+    benefit_lines=(
+        BenefitLine(2016, BenefitKind.FISCAL_NON_CASHABLE, Party.COUNCIL, 1_500_000, 4, "Staff time freed"),
+    ),
+    outcome_lines=(
+        OutcomeLine(
+            description="Residents helped back into work by the one front door",
+            kind=BenefitKind.ECONOMIC,
+            agency=Party.OTHER,
+            first_year=2016,
+            last_year=2016,
+            cohort=40,
+            engagement_rate=Decimal(50),
+            success_rate=Decimal(25),
+            deadweight=Decimal(20),
+            unit_cost=1_000_000,
+            unit_cost_source="Illustrative: replace with your unit cost and its source",
+            confidence=5,
+        ),
+    ),
 )
 
 

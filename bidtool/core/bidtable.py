@@ -1,4 +1,5 @@
-"""The flat table of bids that CSV and XLSX files share: one row per bid per financial year."""
+"""The flat table of bids that CSV and XLSX files share: one row per bid per financial year, and
+one per line saying who pays or gains."""
 
 from __future__ import annotations
 
@@ -14,9 +15,11 @@ from decimal import Decimal
 from bidtool.core.bid import MONEY_FIELDS, SUMMARY, Bid, BidYear, Partner
 from bidtool.core.bidfile import (
     BID_FORMAT,
+    LINES_FORMAT,
     MAX_BIDS_PER_UPLOAD,
     MAX_PARTNERS,
     bid_to_dict,
+    lines_to_dict,
     parse_bid,
     too_many_bids,
 )
@@ -30,11 +33,31 @@ BID_COLUMNS = (
     "partners",
 )  # fmt: skip
 YEAR_COLUMNS = ("year", *MONEY_FIELDS)
+LINE = "line"
+LINE_COLUMNS = (
+    LINE, "kind", "agency", "amount", "confidence", "description", "last_year", "cohort", "engagement_rate",
+    "success_rate", "deadweight", "drop_off", "unit_cost", "unit_cost_source",
+)  # fmt: skip
+# The kinds of line row: the bidtool.bid/2 list each fills, and its columns with the field each holds.
+LINE_ROWS = {
+    "benefit": (
+        "benefit_lines",
+        {"year": "year", **{c: c for c in ("kind", "agency", "amount", "confidence", "description")}},
+    ),
+    "cost": ("cost_lines", {"year": "year", **{c: c for c in ("kind", "agency", "amount", "description")}}),
+    "outcome": (
+        "outcome_lines",
+        {"year": "first_year", **{c: c for c in LINE_COLUMNS[1:] if c != "amount"}},
+    ),
+}
 NARRATIVE = "narrative:"
 STATED_TOTALS = "stated_totals"
 REQUIRED_COLUMNS = ("reference", "title", "lead_organisation", "year")
 # Columns that hold numbers; a spreadsheet writes them as numbers so that people can add them up.
-NUMBER_COLUMNS = ("award_sought", "savings_confidence", *MONEY_FIELDS)
+NUMBER_COLUMNS = (
+    "award_sought", "savings_confidence", *MONEY_FIELDS, "amount", "confidence", "cohort", "engagement_rate",
+    "success_rate", "deadweight", "drop_off", "unit_cost",
+)  # fmt: skip
 
 LAYOUT = (
     "One row per bid per financial year, the rows of a bid one after another, each repeating its reference.",
@@ -45,6 +68,13 @@ LAYOUT = (
     "except savings_high, where a blank means no high estimate.",
     "Columns may come in any order; reference, title, lead_organisation and year are required, "
     "unknown columns are an error.",
+    "Who pays and who gains (optional): after a bid's year rows, one row per line, with its reference, "
+    "its year and the line column saying what it is: benefit (a benefit in one year, the kind and the "
+    "agency that gains it), cost (a match-funded or recurring cost in one year and the agency that pays it) "
+    "or outcome (a benefit worked out from an outcome over some years). A line row leaves the year's "
+    "amounts (award_costs to other_benefits) blank; a year row leaves the line columns blank.",
+    "Amounts entered on the year rows are not attributed to any agency (award costs are the fund's); "
+    "enter an amount either there or as a line, never both.",
 )
 COLUMN_GUIDANCE = {
     "reference": "The bid's reference, unique within the round (at most 40 characters), on every row.",
@@ -65,7 +95,25 @@ COLUMN_GUIDANCE = {
     "recurring_costs": "Ongoing extra running costs caused by the change in this year.",
     "savings": "Cashable savings in this year: the low (prudent) estimate.",
     "savings_high": "Optional high estimate of the savings; blank means no range.",
-    "other_benefits": "Non-cashable, monetised benefits in this year.",
+    "other_benefits": "Non-cashable, monetised benefits in this year (fiscal, non-cashable).",
+    LINE: "Blank on a year row; on a line row: benefit, cost or outcome.",
+    "kind": "Line rows: of a benefit or an outcome, fiscal_cashable, fiscal_non_cashable, economic or "
+    "social; of a cost, match (one-off, paid by a partner) or recurring.",
+    "agency": "Line rows: who gains the benefit or pays the cost: council, nhs, police, dwp, fire or other.",
+    "amount": "Benefit and cost rows: the amount in pounds in the row's year.",
+    "confidence": "Benefit and outcome rows: how good the evidence is, 1 (best) to 6 (weakest), which sets "
+    "the optimism bias; blank: the bid's savings_confidence.",
+    "description": "Line rows: what the line is, such as 'Fewer A&E attendances' (required for an outcome).",
+    "last_year": "Outcome rows: the last financial year the outcome is counted in (year is its first).",
+    "cohort": "Outcome rows: the number of people the outcome is for.",
+    "engagement_rate": "Outcome rows: the percentage of the cohort who take part, 0 to 100 (60 for 60%).",
+    "success_rate": "Outcome rows: the percentage of those taking part who achieve the outcome, 0 to 100.",
+    "deadweight": "Outcome rows: the percentage who would have achieved it anyway, 0 to 100.",
+    "drop_off": "Outcome rows: the percentage by which the benefit falls each year after the first, 0 to 100 "
+    "(blank: 0).",
+    "unit_cost": "Outcome rows: the value of the outcome for one person in one year, in pounds.",
+    "unit_cost_source": "Outcome rows: where the unit cost comes from, such as a unit cost database "
+    "and its reference.",
     f"{NARRATIVE}<key>": f"The narrative answer for {SUMMARY} or a criterion id of the round's scheme, "
     "such as narrative:value_for_money; one column per answer.",
     STATED_TOTALS: "Optional: the totals the bid itself prints, as a JSON list in bidtool.bid/1 form, for "
@@ -79,15 +127,17 @@ def narrative_keys(bids: Sequence[Bid]) -> list[str]:
     return ([SUMMARY] if SUMMARY in keys else []) + sorted(keys - {SUMMARY})
 
 
-def columns_for(keys: Sequence[str]) -> list[str]:
-    """The columns of the table for the given narrative keys."""
-    return [*BID_COLUMNS, *YEAR_COLUMNS, *(NARRATIVE + key for key in keys), STATED_TOTALS]
+def columns_for(keys: Sequence[str], lines: bool = False) -> list[str]:
+    """The columns of the table for the given narrative keys, with the line columns if asked."""
+    line_columns = LINE_COLUMNS if lines else ()
+    return [*BID_COLUMNS, *YEAR_COLUMNS, *line_columns, *(NARRATIVE + key for key in keys), STATED_TOTALS]
 
 
 def bids_to_rows(bids: Sequence[Bid]) -> tuple[list[str], list[list[str]]]:
-    """Write bids as the flat table: the columns, then one row of text per bid per year."""
+    """Write bids as the flat table: the columns, then one row of text per bid per year and per line
+    (the line columns only when some bid has lines, so that older files keep their layout)."""
     keys = narrative_keys(bids)
-    columns = columns_for(keys)
+    columns = columns_for(keys, any(bid.has_lines for bid in bids))
     rows: list[list[str]] = []
     problems: list[Problem] = []
     seen: set[str] = set()
@@ -99,6 +149,8 @@ def bids_to_rows(bids: Sequence[Bid]) -> tuple[list[str], list[list[str]]]:
         for i, year in enumerate(bid.years or (None,)):
             cells = first if i == 0 else {"reference": bid.reference}
             rows.append([{**cells, **_year_cells(year)}.get(column, "") for column in columns])
+        for cells in _line_cells(bid):
+            rows.append([{"reference": bid.reference, **cells}.get(column, "") for column in columns])
     if problems:
         raise InvalidInput(problems)
     return columns, rows
@@ -143,6 +195,22 @@ def _year_cells(year: BidYear | None) -> dict[str, str]:
         return {}
     cells = {name: _pounds(getattr(year, name)) for name in MONEY_FIELDS}
     return {"year": year_label(year.year), **cells}
+
+
+def _line_cells(bid: Bid) -> list[dict[str, str]]:
+    """A row's cells for each line of a bid, from its bidtool.bid/2 form."""
+    written = lines_to_dict(bid)
+    rows = []
+    for kind, (key, fields) in LINE_ROWS.items():
+        for line in written[key]:
+            rows.append({LINE: kind, **{column: _cell(line[field]) for column, field in fields.items()}})
+    return rows
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    return str(value).removesuffix(".00") if isinstance(value, Decimal) else str(value)
 
 
 # Reading ------------------------------------------------------------------------------------------
@@ -201,7 +269,7 @@ def _shown(names: Sequence[str], most: int = 8) -> str:
 
 def _header(columns: Sequence[str]) -> list[str]:
     names = [str(column).strip() for column in columns]
-    known = {*BID_COLUMNS, *YEAR_COLUMNS, STATED_TOTALS}
+    known = {*BID_COLUMNS, *YEAR_COLUMNS, *LINE_COLUMNS, STATED_TOTALS}
     if not any(names):
         raise InvalidInput(
             [Problem("row 1", f"is empty; it must name the columns, such as {', '.join(REQUIRED_COLUMNS)}")]
@@ -228,7 +296,7 @@ def _header(columns: Sequence[str]) -> list[str]:
 
 def known_columns() -> list[str]:
     """Every column the table may have, as the header names them."""
-    return [*BID_COLUMNS, *YEAR_COLUMNS, f"{NARRATIVE}<key>", STATED_TOTALS]
+    return [*BID_COLUMNS, *YEAR_COLUMNS, *LINE_COLUMNS, f"{NARRATIVE}<key>", STATED_TOTALS]
 
 
 def column_letter(index: int) -> str:
@@ -291,9 +359,13 @@ def _bid(group: _Group, found: _Found) -> Bid | None:
                     "so leave this cell blank or repeat them",
                 )
     partners, partner_numbers = _partners(first.get("partners", ""), first_number, found)
-    years, year_rows = _years(group.rows, found)
+    year_rows = [(number, row) for number, row in group.rows if _blank(row.get(LINE)) is None]
+    years, year_numbers = _years(year_rows, found)
+    lines, line_numbers = _lines(
+        [(number, row) for number, row in group.rows if _blank(row.get(LINE))], found
+    )
     data = {
-        "format": BID_FORMAT,
+        "format": LINES_FORMAT if lines else BID_FORMAT,
         "reference": _blank(first["reference"]),
         "title": _blank(first["title"]),
         "lead_organisation": _blank(first["lead_organisation"]),
@@ -309,12 +381,13 @@ def _bid(group: _Group, found: _Found) -> Bid | None:
             if column.startswith(NARRATIVE) and first[column].strip()
         },
         "stated_totals": _stated_totals(first.get(STATED_TOTALS, ""), first_number, found),
+        **lines,
     }
     try:
         return parse_bid(data)
     except InvalidInput as error:
         for problem in error.problems:
-            found.add(*_locate(problem, first_number, year_rows, partner_numbers))
+            found.add(*_locate(problem, first_number, year_numbers, partner_numbers, line_numbers))
         return None
 
 
@@ -363,6 +436,14 @@ def _partners(cell: str, number: int, found: _Found) -> tuple[list[dict], list[i
 
 def _years(rows: list[tuple[int, dict[str, str]]], found: _Found) -> tuple[list[dict], list[int]]:
     """Read the year rows of a bid; return the years and the row number of each."""
+    for number, row in rows:
+        for column in LINE_COLUMNS[1:]:
+            if _blank(row.get(column)) is not None:
+                found.add(
+                    number, column, f"belongs to a line row: give the row's {LINE} (benefit, cost or outcome)"
+                )
+    if not rows:
+        return [], []
     if len(rows) == 1 and _blank(rows[0][1]["year"]) is None:
         number, row = rows[0]
         for name in MONEY_FIELDS:
@@ -383,6 +464,29 @@ def _years(rows: list[tuple[int, dict[str, str]]], found: _Found) -> tuple[list[
     return years, numbers
 
 
+def _lines(
+    rows: list[tuple[int, dict[str, str]]], found: _Found
+) -> tuple[dict[str, list], dict[str, list[int]]]:
+    """Read the line rows of a bid into bidtool.bid/2 lists; return them and each line's row number."""
+    lines: dict[str, list] = {}
+    numbers: dict[str, list[int]] = {}
+    for number, row in rows:
+        kind = row[LINE].strip()
+        if kind not in LINE_ROWS:
+            found.add(number, LINE, f"{kind[:40]!r} is not one of {', '.join(LINE_ROWS)} (blank: a year row)")
+            continue
+        key, fields = LINE_ROWS[kind]
+        for column in (*MONEY_FIELDS, *(c for c in LINE_COLUMNS[1:] if c not in fields)):
+            if _blank(row.get(column)) is not None:
+                found.add(number, column, f"a {kind} row leaves this column blank")
+        data = {
+            field: value for column, field in fields.items() if (value := _blank(row.get(column))) is not None
+        }
+        lines.setdefault(key, []).append(data)
+        numbers.setdefault(key, []).append(number)
+    return lines, numbers
+
+
 def _stated_totals(cell: str, number: int, found: _Found) -> object:
     text = cell.strip()
     if not text:
@@ -396,15 +500,25 @@ def _stated_totals(cell: str, number: int, found: _Found) -> object:
 
 _YEAR_PATH = re.compile(r"years\[(\d+)\](?:\.(\w+))?")
 _PARTNER_PATH = re.compile(r"partners\[(\d+)\](?:\.(\w+))?")
+_LINE_PATH = re.compile(r"(\w+_lines)\[(\d+)\](?:\.(\w+))?")
+# The column that holds each field of a line (outcomes give their first year in the year column).
+_LINE_COLUMN = {"first_year": "year"}
 
 
 def _locate(
-    problem: Problem, first: int, year_rows: list[int], partner_numbers: list[int]
+    problem: Problem,
+    first: int,
+    year_rows: list[int],
+    partner_numbers: list[int],
+    line_numbers: dict[str, list[int]],
 ) -> tuple[int, str | None, str]:
-    """Turn a bidtool.bid/1 field path into the row and column of the table that holds the field."""
+    """Turn a bidtool.bid/2 field path into the row and column of the table that holds the field."""
     where, message = problem.where, problem.message
     if match := _YEAR_PATH.fullmatch(where):
         return year_rows[int(match.group(1))], match.group(2), message
+    if (match := _LINE_PATH.fullmatch(where)) and match.group(1) in line_numbers:
+        field = match.group(3)
+        return line_numbers[match.group(1)][int(match.group(2))], _LINE_COLUMN.get(field, field), message
     if match := _PARTNER_PATH.fullmatch(where):
         detail = f" ({match.group(2)})" if match.group(2) else ""
         return first, "partners", f"partner {partner_numbers[int(match.group(1))]}{detail}: {message}"

@@ -6,9 +6,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bidtool.core.bid import FIGURE_NAMES, MONEY_FIELDS, SUMMARY, Bid
+from bidtool.core.appraisal import flows
+from bidtool.core.bid import FIGURE_NAMES, MONEY_FIELDS, SUMMARY, BenefitKind, Bid
 from bidtool.core.scheme import Scheme
-from bidtool.core.wording import money
+from bidtool.core.wording import kind, money, party
 from bidtool.core.years import year_label
 
 
@@ -86,6 +87,25 @@ def _negative_amounts(bid: Bid) -> Iterator[Finding]:
                     f"{year_label(year.year)}: {FIGURE_NAMES[name]} is {money(amount)}; "
                     "amounts cannot be negative (enter costs and savings as positive figures).",
                 )
+    lines = [("benefit to", line) for line in bid.benefit_lines] + [
+        ("cost paid by", c) for c in bid.cost_lines
+    ]
+    for what, line in lines:
+        if line.amount < 0:
+            yield Finding(
+                "negative-amount",
+                Severity.ERROR,
+                f"{year_label(line.year)}: the {kind(line.kind).lower()} {what} "
+                f"{party(line.agency)} is {money(line.amount)}; amounts cannot be negative.",
+            )
+    for outcome in bid.outcome_lines:
+        if outcome.unit_cost < 0:
+            yield Finding(
+                "negative-amount",
+                Severity.ERROR,
+                f"The outcome {outcome.description!r} has a unit cost of {money(outcome.unit_cost)}; "
+                "amounts cannot be negative.",
+            )
 
 
 def _award_costs(bid: Bid) -> Iterator[Finding]:
@@ -139,12 +159,29 @@ def _savings_ranges(bid: Bid) -> Iterator[Finding]:
             )
 
 
+def _by_year(bid: Bid) -> dict[int, tuple[int, int]]:
+    """Each year's costs and cashable savings, the year's own with those of the lines naming an agency."""
+    found = flows(bid)
+    return {
+        y.year: (
+            sum(f.claimed for f in found if f.year == y.year and f.cost),
+            sum(f.claimed for f in found if f.year == y.year and f.kind is BenefitKind.FISCAL_CASHABLE),
+        )
+        for y in bid.years
+    }
+
+
 def _savings_before_costs(bid: Bid) -> Iterator[Finding]:
-    first_cost = next((y.year for y in bid.years if y.costs > 0), None)
-    early = [y for y in bid.years if y.savings > 0 and (first_cost is None or y.year < first_cost)]
+    amounts = _by_year(bid)
+    first_cost = next((year for year, (costs, _) in amounts.items() if costs > 0), None)
+    early = {
+        year: saved
+        for year, (_, saved) in amounts.items()
+        if saved > 0 and (first_cost is None or year < first_cost)
+    }
     if not early:
         return
-    claimed = ", ".join(f"{year_label(y.year)} {money(y.savings)}" for y in early)
+    claimed = ", ".join(f"{year_label(year)} {money(saved)}" for year, saved in early.items())
     when = (
         f"before any cost is incurred (the first costs are in {year_label(first_cost)})"
         if first_cost is not None
@@ -176,7 +213,7 @@ def _confidence(bid: Bid) -> Iterator[Finding]:
             "No confidence grade is given for the savings, so they are treated as grade 6, "
             "the weakest evidence, and reduced by the largest optimism bias.",
         )
-    if not any(y.savings or y.savings_high for y in bid.years):
+    if not any(y.savings_high for y in bid.years) and not any(saved for _, saved in _by_year(bid).values()):
         yield Finding(
             "no-savings",
             Severity.WARNING,

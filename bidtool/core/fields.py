@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
 from bidtool.core.errors import Problems
-from bidtool.core.money import MoneyError, Pence, parse_pounds
+from bidtool.core.money import MoneyError, Pence, parse_pounds, round_places
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 # A reference (of a bid or a round) appears in web addresses and file names.
@@ -20,6 +20,24 @@ REFERENCE_RULE = (
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # The longest narrative answer: about 3,000 words, more than any criterion of a TCA bid needs.
 MAX_NARRATIVE = 20_000
+
+
+PERCENT_RULE = "must be a percentage from 0 to 100, with at most two decimal places, such as 60 or 12.5"
+
+
+def parse_percent(value: object) -> Decimal:
+    """Read a percentage as people write it (60, 12.5 or "60%"), or raise ValueError saying what is wrong."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
+        raise ValueError(PERCENT_RULE)
+    text = repr(value) if isinstance(value, float) else str(value)
+    text = text.strip().removesuffix("%").strip()
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"{str(value).strip()[:20]!r} is not a number: it {PERCENT_RULE}") from None
+    if not number.is_finite() or not 0 <= number <= 100 or number != round_places(number, 2):
+        raise ValueError(PERCENT_RULE)
+    return number
 
 
 def has_control_characters(text: str) -> bool:
@@ -108,6 +126,13 @@ class Reader:
             self.problems.add(path, "must be a finite number")
             return None
         return number
+
+    def percent(self, value: object, path: str) -> Decimal:
+        try:
+            return parse_percent(value)
+        except ValueError as error:
+            self.problems.add(path, str(error))
+            return Decimal(0)
 
     def items(self, value: object, path: str) -> list:
         if not isinstance(value, list):

@@ -8,7 +8,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
-from bidtool.core.appraisal import CONFIDENCE_GRADES, ILLUSTRATIVE_OPTIMISM_BIAS
+from bidtool.core.appraisal import (
+    CONFIDENCE_GRADES,
+    ILLUSTRATIVE_OPTIMISM_BIAS,
+    NO_COST_UPLIFT,
+    Appraisal,
+    CostUplift,
+    appraise,
+)
+from bidtool.core.bid import Bid
 from bidtool.core.errors import Problems
 from bidtool.core.fields import Reader, join
 from bidtool.core.money import Pence, to_pounds
@@ -76,6 +84,7 @@ class Scheme:
     max_award: Pence | None = None
     tie_breaks: tuple[TieBreak, ...] = ()
     optimism_bias: Mapping[int, Decimal] = field(default_factory=lambda: dict(ILLUSTRATIVE_OPTIMISM_BIAS))
+    cost_optimism_bias: CostUplift = NO_COST_UPLIFT
 
     def criterion(self, criterion_id: str) -> Criterion | None:
         return next((c for c in self.criteria if c.id == criterion_id), None)
@@ -87,10 +96,14 @@ class Scheme:
             criteria=tuple(dataclasses.replace(c, weight=weights.get(c.id, c.weight)) for c in self.criteria),
         )
 
+    def appraise(self, bid: Bid) -> Appraisal:
+        """Appraise a bid by this scheme: its optimism bias on benefits and costs, and its gate."""
+        return appraise(bid, self.optimism_bias, self.cost_optimism_bias, self.vfm_gate)
+
 
 _FIELDS = {
     "format", "id", "name", "description", "scale", "divergence", "vfm_gate",
-    "max_award", "tie_breaks", "optimism_bias", "criteria",
+    "max_award", "tie_breaks", "optimism_bias", "cost_optimism_bias", "criteria",
 }  # fmt: skip
 _CRITERION_FIELDS = {"id", "name", "weight", "guidance", "descriptors", "indicator", "gate"}
 
@@ -123,6 +136,7 @@ def parse_scheme(data: object) -> Scheme:
         max_award=None if raw.get("max_award") is None else read.pence(raw["max_award"], "max_award"),
         tie_breaks=_tie_breaks(read, raw.get("tie_breaks", []), set(ids)),
         optimism_bias=_optimism_bias(read, raw.get("optimism_bias", ILLUSTRATIVE_OPTIMISM_BIAS)),
+        cost_optimism_bias=_cost_optimism_bias(read, raw.get("cost_optimism_bias")),
     )
     if scheme.max_award is not None and scheme.max_award <= 0:
         problems.add("max_award", "must be more than £0")
@@ -274,6 +288,20 @@ def _optimism_bias(read: Reader, value: object) -> dict[int, Decimal]:
     return table
 
 
+def _cost_optimism_bias(read: Reader, value: object) -> CostUplift:
+    if value is None:
+        return NO_COST_UPLIFT
+    raw = read.mapping(value, "cost_optimism_bias", {"one_off", "recurring"}, {"one_off", "recurring"})
+    percents = {}
+    for key in ("one_off", "recurring"):
+        path = join("cost_optimism_bias", key)
+        number = read.number(raw[key], path) if key in raw else None
+        if number is not None and not 0 <= number <= 1000:
+            read.problems.add(path, f"{number}% must be between 0 and 1000")
+        percents[key] = number if number is not None and 0 <= number <= 1000 else Decimal(0)
+    return CostUplift(**percents)
+
+
 def scheme_to_dict(scheme: Scheme) -> dict:
     """Write a Scheme as a bidtool.scheme/1 object that parse_scheme reads back unchanged."""
     data: dict = {
@@ -287,6 +315,10 @@ def scheme_to_dict(scheme: Scheme) -> dict:
         "max_award": None if scheme.max_award is None else to_pounds(scheme.max_award),
         "tie_breaks": [str(t) for t in scheme.tie_breaks],
         "optimism_bias": dict(scheme.optimism_bias),
+        "cost_optimism_bias": {
+            "one_off": scheme.cost_optimism_bias.one_off,
+            "recurring": scheme.cost_optimism_bias.recurring,
+        },
         "criteria": [],
     }
     for c in scheme.criteria:

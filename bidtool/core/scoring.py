@@ -195,7 +195,7 @@ def _suggest(scale: Scale, criterion: Criterion, bid: Bid, appraisal: Appraisal)
             criterion.id,
             indicator,
             _on_scale(scale, Fraction(case.vfm_category.order, top)),
-            f"BCR {wording.ratio(case.bcr)} after {appraisal.optimism_bias_percent}% optimism bias: "
+            f"BCR {wording.ratio(case.bcr)} {wording.after_optimism_bias(appraisal)}: "
             f"{case.vfm_category.label} value for money",
         )
     if indicator is Indicator.MATCH_SHARE:

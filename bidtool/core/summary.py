@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
-from bidtool.core.appraisal import Appraisal, CaseAppraisal
+from bidtool.core.appraisal import Appraisal, CaseAppraisal, PartyFigures, Switch
+from bidtool.core.bid import BenefitKind
 from bidtool.core.checks import Finding
 from bidtool.core.money import round_places, to_pounds
 from bidtool.core.ranking import Ranking
@@ -22,8 +23,9 @@ def ratio(value: Decimal | Fraction | None, places: int = RATIO_PLACES) -> Decim
 
 
 def case_summary(case: CaseAppraisal) -> dict:
-    """The headline figures of one case: money in pounds, ratios rounded, payback as a year label."""
-    return {
+    """The headline figures of one case: money in pounds, ratios rounded, payback as a year label;
+    and its financial case (fiscal benefits only)."""
+    summary = {
         "total_costs": to_pounds(case.total_costs),
         "award_sought": to_pounds(case.award_sought),
         "pv_costs": to_pounds(case.pv_costs),
@@ -36,6 +38,38 @@ def case_summary(case: CaseAppraisal) -> dict:
         "vfm_category": None if case.vfm_category is None else case.vfm_category.label,
         "savings_per_pound": ratio(case.savings_per_pound),
         "match_share": ratio(case.match_share),
+    }
+    if case.financial is not None:
+        summary["financial"] = _financial_summary(case.financial)
+    return summary
+
+
+FINANCIAL_KEYS = ("pv_costs", "pv_benefits", "npv", "bcr", "roi", "payback_year", "payback")
+
+
+def _financial_summary(case: CaseAppraisal) -> dict:
+    summary = case_summary(case)
+    return {key: summary[key] for key in FINANCIAL_KEYS}
+
+
+def _party_summary(figures: PartyFigures) -> dict:
+    return {
+        "party": "total" if figures.party is None else figures.party.value,
+        "pv_costs": to_pounds(figures.costs),
+        **{f"pv_{kind.value}": to_pounds(figures.benefits[kind]) for kind in BenefitKind},
+        "net_fiscal": to_pounds(figures.net_fiscal),
+        "net_public_value": to_pounds(figures.net_public_value),
+    }
+
+
+def _switch_summary(switch: Switch | None) -> dict | None:
+    if switch is None:
+        return None
+    return {
+        "bcr": ratio(switch.target),
+        "savings": ratio(switch.savings),
+        "costs": ratio(switch.costs),
+        "optimism_bias": ratio(switch.optimism_bias),
     }
 
 
@@ -51,6 +85,18 @@ def appraisal_summary(appraisal: Appraisal, findings: list[Finding]) -> dict:
         },
         "adjusted": case_summary(appraisal.adjusted),
         "high": None if appraisal.high is None else case_summary(appraisal.high),
+        "cost_optimism_bias": {
+            "one_off": appraisal.cost_uplift.one_off,
+            "recurring": appraisal.cost_uplift.recurring,
+        },
+        "who_pays_who_gains": [
+            _party_summary(figures) for figures in (*appraisal.who, appraisal.who_total) if appraisal.who
+        ],
+        "switching_values": {
+            "npv_zero": _switch_summary(appraisal.switching.npv),
+            "gate": _switch_summary(appraisal.switching.gate),
+            "optimism_bias_applied": ratio(appraisal.benefit_haircut),
+        },
         "checks": findings_summary(findings),
     }
 

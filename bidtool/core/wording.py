@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
 
-from bidtool.core.appraisal import STPR_SCHEDULE, CaseAppraisal, Payback, VfmCategory
+from bidtool.core.appraisal import STPR_SCHEDULE, Appraisal, CaseAppraisal, Payback, Switch, VfmCategory
+from bidtool.core.bid import BenefitKind, CostKind, Party
 from bidtool.core.money import Pence, format_pence, round_pence, round_places
 from bidtool.core.years import year_label
 
@@ -186,3 +187,82 @@ def rank_range(ranks: Sequence[int]) -> str:
     """The range of ranks a bid takes, lowest and highest: 4, or 3 to 7."""
     low, high = ranks
     return str(low) if low == high else f"{low} to {high}"
+
+
+PARTY_NAMES = {
+    Party.FUND: "The fund (award)",
+    Party.COUNCIL: "Council",
+    Party.NHS: "NHS",
+    Party.POLICE: "Police",
+    Party.DWP: "DWP",
+    Party.FIRE: "Fire and rescue",
+    Party.OTHER: "Other",
+    Party.NOT_ATTRIBUTED: "Not attributed",
+}
+KIND_NAMES = {
+    BenefitKind.FISCAL_CASHABLE: "Fiscal, cashable",
+    BenefitKind.FISCAL_NON_CASHABLE: "Fiscal, non-cashable",
+    BenefitKind.ECONOMIC: "Economic",
+    BenefitKind.SOCIAL: "Social",
+    CostKind.AWARD: "Award",
+    CostKind.MATCH: "Match funding (one-off)",
+    CostKind.RECURRING: "Recurring",
+}
+
+
+def party(who: Party | None) -> str:
+    """Who pays or gains, as a table names them; None is every party together."""
+    return "Total" if who is None else PARTY_NAMES[who]
+
+
+def kind(what: BenefitKind | CostKind) -> str:
+    """A kind of benefit or cost: Fiscal, cashable; Match funding (one-off)."""
+    return KIND_NAMES[what]
+
+
+def plain_decimal(value: Decimal) -> str:
+    """An exact number as people write it, without trailing zeros: 60, 12.5."""
+    text = f"{Decimal(value):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def entered_percent(value: Decimal) -> str:
+    """A percentage as it was entered: 60%, 12.5%."""
+    return f"{plain_decimal(value)}%"
+
+
+def after_optimism_bias(appraisal: Appraisal) -> str:
+    """The adjusted case, named: after 15% optimism bias, or after optimism bias where lines carry
+    their own grades or costs are uplifted too."""
+    if appraisal.uniform_optimism_bias:
+        return f"after {appraisal.optimism_bias_percent}% optimism bias"
+    return "after optimism bias"
+
+
+def _change(share: Decimal) -> str:
+    return f"{'rise' if share > 0 else 'fall'} by {percent(abs(share))}"
+
+
+def switching_savings(switch: Switch) -> str:
+    """How far cashable savings must move, others unchanged, for the switch to happen."""
+    if switch.savings is None:
+        return "n/a (no cashable savings)"
+    if switch.savings < -1:
+        return "no fall reaches it: the other benefits alone pass it"
+    return "none: it is there already" if switch.savings == 0 else _change(switch.savings)
+
+
+def switching_costs(switch: Switch) -> str:
+    """How far the costs must move, benefits unchanged, for the switch to happen."""
+    if switch.costs is None:
+        return "n/a (no costs)"
+    return "none: it is there already" if switch.costs == 0 else _change(switch.costs)
+
+
+def switching_optimism_bias(switch: Switch) -> str:
+    """The cut in every benefit at which the switch happens."""
+    if switch.optimism_bias is None:
+        return "n/a (no benefits)"
+    if switch.optimism_bias < 0:
+        return f"none: benefits would have to {_change(-switch.optimism_bias)}"
+    return f"a cut of {percent(switch.optimism_bias)}"

@@ -17,7 +17,6 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
 from bidtool.core.access import Role
-from bidtool.core.appraisal import appraise
 from bidtool.core.bid import BidStatus
 from bidtool.core.decisions.assessors import agreement
 from bidtool.core.decisions.panel import Assessed, conflicts_of, scored_bids
@@ -682,7 +681,7 @@ def assessed_bids(
     for row in rows:
         core = to_core(row)
         conflicted = frozenset(emails[a] for a in found.get(row.id, {}))
-        assessed.append(Assessed(core, appraise(core, scheme.optimism_bias), conflicted))
+        assessed.append(Assessed(core, scheme.appraise(core), conflicted))
     return assessed, scores
 
 

@@ -12,17 +12,34 @@ from sqlalchemy import func
 from sqlalchemy.orm import object_session, selectinload
 from sqlmodel import Session, select
 
-from bidtool.core.appraisal import Appraisal, VfmCategory, appraise
-from bidtool.core.bid import SUMMARY, Bid, BidStatus, BidYear, Partner, PartnerType, StatedTotal
+from bidtool.core.appraisal import Appraisal, VfmCategory
+from bidtool.core.bid import (
+    SUMMARY,
+    BenefitKind,
+    BenefitLine,
+    Bid,
+    BidStatus,
+    BidYear,
+    CostKind,
+    CostLine,
+    OutcomeLine,
+    Partner,
+    PartnerType,
+    Party,
+    StatedTotal,
+)
 from bidtool.core.checks import Finding, Severity, check_bid
 from bidtool.core.scheme import Scheme
 from bidtool.core.scoring import Suggestion, suggest_scores
 from bidtool.models import (
     AssignmentRow,
+    BenefitLineRow,
     BidRow,
     BidYearRow,
     ConflictRow,
+    CostLineRow,
     NarrativeRow,
+    OutcomeLineRow,
     PartnerRow,
     RoundRow,
     StatedTotalRow,
@@ -60,7 +77,44 @@ def to_core(row: BidRow) -> Bid:
         stated_totals=tuple(
             StatedTotal(t.figure, t.amount_pence, tuple(t.years), t.source) for t in row.stated_totals
         ),
+        benefit_lines=tuple(
+            BenefitLine(
+                b.year, BenefitKind(b.kind), Party(b.agency), b.amount_pence, b.confidence, b.description
+            )
+            for b in row.benefit_lines
+        ),
+        cost_lines=tuple(
+            CostLine(c.year, CostKind(c.kind), Party(c.agency), c.amount_pence, c.description)
+            for c in row.cost_lines
+        ),
+        outcome_lines=tuple(
+            OutcomeLine(
+                description=o.description,
+                kind=BenefitKind(o.kind),
+                agency=Party(o.agency),
+                first_year=o.first_year,
+                last_year=o.last_year,
+                cohort=o.cohort,
+                engagement_rate=_percent(o.engagement_rate_bp),
+                success_rate=_percent(o.success_rate_bp),
+                deadweight=_percent(o.deadweight_bp),
+                drop_off=_percent(o.drop_off_bp),
+                unit_cost=o.unit_cost_pence,
+                unit_cost_source=o.unit_cost_source,
+                confidence=o.confidence,
+            )
+            for o in row.outcome_lines
+        ),
     )
+
+
+def _percent(basis_points: int) -> Decimal:
+    return Decimal(basis_points) / 100
+
+
+def _basis_points(percent: Decimal) -> int:
+    """A percentage with at most two decimal places (as the core reads them), in hundredths."""
+    return int(percent * 100)
 
 
 def write(row: BidRow, bid: Bid) -> None:
@@ -69,7 +123,15 @@ def write(row: BidRow, bid: Bid) -> None:
     if session is not None and row.id is not None:
         # Delete the old children first: the unit of work would otherwise insert the new years
         # before deleting the old ones, and break the one-row-per-year constraint.
-        for children in (row.years, row.partners, row.answers, row.stated_totals):
+        for children in (
+            row.years,
+            row.partners,
+            row.answers,
+            row.stated_totals,
+            row.benefit_lines,
+            row.cost_lines,
+            row.outcome_lines,
+        ):
             children.clear()
         session.flush()
     row.reference = bid.reference
@@ -101,6 +163,48 @@ def write(row: BidRow, bid: Bid) -> None:
             position=i, figure=t.figure, amount_pence=t.amount, years=list(t.years), source=t.source
         )
         for i, t in enumerate(bid.stated_totals)
+    ]
+    row.benefit_lines = [
+        BenefitLineRow(
+            position=i,
+            year=b.year,
+            kind=b.kind.value,
+            agency=b.agency.value,
+            amount_pence=b.amount,
+            confidence=b.confidence,
+            description=b.description,
+        )
+        for i, b in enumerate(bid.benefit_lines)
+    ]
+    row.cost_lines = [
+        CostLineRow(
+            position=i,
+            year=c.year,
+            kind=c.kind.value,
+            agency=c.agency.value,
+            amount_pence=c.amount,
+            description=c.description,
+        )
+        for i, c in enumerate(bid.cost_lines)
+    ]
+    row.outcome_lines = [
+        OutcomeLineRow(
+            position=i,
+            description=o.description,
+            kind=o.kind.value,
+            agency=o.agency.value,
+            first_year=o.first_year,
+            last_year=o.last_year,
+            cohort=o.cohort,
+            engagement_rate_bp=_basis_points(o.engagement_rate),
+            success_rate_bp=_basis_points(o.success_rate),
+            deadweight_bp=_basis_points(o.deadweight),
+            drop_off_bp=_basis_points(o.drop_off),
+            unit_cost_pence=o.unit_cost,
+            unit_cost_source=o.unit_cost_source,
+            confidence=o.confidence,
+        )
+        for i, o in enumerate(bid.outcome_lines)
     ]
 
 
@@ -255,6 +359,11 @@ def save_bid(
     if scope.organisation is not None and bid.lead_organisation != scope.organisation:
         raise OtherOrganisation("The lead organisation must stay your own organisation.")
     _check_reference(session, row.round, bid.reference, row)
+    if strays := bid.stray_lines():
+        raise Refused(
+            f"The bid has no such year for {'; '.join(strays)}: add the year, or change or remove the "
+            "line on Who pays and who gains or Outcome-based benefits first."
+        )
     write(row, dataclasses.replace(bid, status=BidStatus.DRAFT))
     end_conflicted_assignments(session, actor_id, bid_ids=[row.id])
     session.commit()
@@ -284,7 +393,7 @@ def self_check(row: BidRow) -> SelfCheck:
     """Appraise and check a bid against its round's scheme."""
     bid = to_core(row)
     scheme = scheme_of(row.round)
-    appraisal = appraise(bid, scheme.optimism_bias)
+    appraisal = scheme.appraise(bid)
     return SelfCheck(bid, scheme, appraisal, check_bid(bid, scheme), suggest_scores(scheme, bid, appraisal))
 
 
@@ -372,7 +481,7 @@ def bid_list(session: Session, scope: Scope, round_row: RoundRow, chosen: BidFil
     listed = []
     for row in round_bids(session, scope, round_row):
         bid = to_core(row)
-        prudent = appraise(bid, scheme.optimism_bias).prudent
+        prudent = scheme.appraise(bid).prudent
         errors = len(submission_errors(bid, scheme))
         listed.append(
             ListedBid(
@@ -416,7 +525,9 @@ class Task:
 
     key: str
     name: str
-    status: str  # "Completed", "Incomplete" or "Not yet started"
+    status: (
+        str  # "Completed", "Incomplete", "Not yet started" or, for a section a bid may leave out, "Optional"
+    )
     hint: str
 
 
@@ -448,12 +559,28 @@ def tasks(check: SelfCheck) -> list[Task]:
             f"{len(bid.years)} financial year{'s' if len(bid.years) != 1 else ''}",
         ),
         Task(
+            "lines",
+            "Who pays and who gains",
+            "Completed" if bid.benefit_lines or bid.cost_lines else "Optional",
+            f"{_count(len(bid.benefit_lines), 'benefit')}, {_count(len(bid.cost_lines), 'cost')}",
+        ),
+        Task(
+            "outcomes",
+            "Outcome-based benefits",
+            "Completed" if bid.outcome_lines else "Optional",
+            _count(len(bid.outcome_lines), "outcome"),
+        ),
+        Task(
             "narrative",
             "Narrative",
             status(answered > 0, answered == len(questions)),
             f"{answered} of {len(questions)} answered",
         ),
     ]
+
+
+def _count(number: int, thing: str) -> str:
+    return f"{number} {thing}{'s' if number != 1 else ''}"
 
 
 def narrative_questions(scheme: Scheme) -> list[tuple[str, str, str]]:

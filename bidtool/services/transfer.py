@@ -1,4 +1,4 @@
-"""Bids in and out as files: import bidtool.bid/1 JSON, CSV or XLSX all-or-nothing; export a round."""
+"""Bids in and out as files: import bidtool.bid/1 or /2 JSON, CSV or XLSX all-or-nothing; export a round."""
 
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ def read_bids(name: str, data: bytes) -> list[Bid]:
 
 
 def _json_bids(name: str, data: bytes) -> list[Bid]:
-    """Read one bidtool.bid/1 object, or a list of them."""
+    """Read one bidtool.bid/1 or /2 object, or a list of them."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -189,7 +189,7 @@ def export_bids(session: Session, scope: Scope, round_ref: str, fmt: str) -> tup
     elif fmt == "csv":
         data = reports.bids_csv(bids)
     else:
-        data = reports.bids_xlsx(bids, scheme_of(round_row).optimism_bias)
+        data = reports.bids_xlsx(bids, scheme_of(round_row))
     safe = re.sub(r"[^A-Za-z0-9._-]+", "-", round_row.reference).strip("-.") or "round"
     return f"{safe}-bids.{fmt}", FORMATS[fmt], data
 

@@ -12,18 +12,32 @@ from bidtool import db
 from bidtool.core.access import Action
 from bidtool.core.bid import (
     MONEY_FIELDS,
+    BenefitKind,
+    BenefitLine,
     Bid,
     BidStatus,
     BidYear,
+    CostKind,
+    CostLine,
+    OutcomeLine,
     Partner,
     PartnerType,
+    Party,
     figure_total,
     repeat_savings,
 )
 from bidtool.core.errors import BidToolError
 from bidtool.core.fields import MAX_NARRATIVE
 from bidtool.core.years import financial_year_of
-from bidtool.forms import AboutForm, FinanceForm, PartnersForm, drop_removed, narrative_form
+from bidtool.forms import (
+    AboutForm,
+    FinanceForm,
+    PartnersForm,
+    drop_removed,
+    lines_form,
+    narrative_form,
+    outcomes_form,
+)
 from bidtool.services import OtherOrganisation, Refused, assessment, bids, rounds
 from bidtool.services.bids import narrative_questions
 from bidtool.web.auth import can, requires, scope
@@ -112,6 +126,7 @@ def show(round_ref: str, bid_ref: str):
         title=f"{row.reference}: {row.title}",
         row=row,
         bid=check.bid,
+        appraisal=check.appraisal,
         tasks=bids.tasks(check),
         errors=check.errors,
         editable=_can_edit(row),
@@ -201,6 +216,159 @@ def finance(round_ref: str, bid_ref: str):
     totals = {name: figure_total(bid.years, name) for name in MONEY_FIELDS}
     return render_template(
         "bids/finance.html", title="Finance by year", form=form, round=row.round, row=row, totals=totals
+    )
+
+
+def _grade(value: str | None) -> int | None:
+    return int(value) if value else None
+
+
+@blueprint.route("/<bid_ref>/lines", methods=["GET", "POST"])
+@requires(Action.WRITE_BIDS)
+def lines(round_ref: str, bid_ref: str):
+    row = _bid(round_ref, bid_ref)
+    if _locked(row):
+        return _to_bid(row)
+    bid = bids.to_core(row)
+    form = lines_form(
+        [y.year for y in bid.years],
+        {
+            "benefit_lines": [
+                {**_line_data(b), "confidence": str(b.confidence or "")} for b in bid.benefit_lines
+            ],
+            "cost_lines": [_line_data(c) for c in bid.cost_lines],
+        },
+    )
+    drop_removed(form, form.benefit_lines, form.remove_benefit)
+    drop_removed(form, form.cost_lines, form.remove_cost)
+    if form.validate_on_submit():
+        benefits = tuple(
+            BenefitLine(
+                int(e.year.data),
+                BenefitKind(e.kind.data),
+                Party(e.agency.data),
+                e.amount.data,
+                _grade(e.confidence.data),
+                e.description.data or "",
+            )
+            for e in (entry.form for entry in form.benefit_lines)
+        )
+        costs = tuple(
+            CostLine(
+                int(e.year.data),
+                CostKind(e.kind.data),
+                Party(e.agency.data),
+                e.amount.data,
+                e.description.data or "",
+            )
+            for e in (entry.form for entry in form.cost_lines)
+        )
+        blank = "benefit" if form.add_benefit.data else "cost" if form.add_cost.data else None
+        stay = blank or form.remove_benefit.data or form.remove_cost.data
+        here = url_for("bids.lines", round_ref=round_ref, bid_ref=row.reference, blank=blank)
+        changed = dataclasses.replace(bid, benefit_lines=benefits, cost_lines=costs)
+        if done := _save(round_ref, row, changed, form, here if stay else None):
+            return done
+    elif request.method == "GET" and request.args.get("blank") in ("benefit", "cost"):
+        rows = form.benefit_lines if request.args["blank"] == "benefit" else form.cost_lines
+        rows.append_entry()
+    return render_template(
+        "bids/lines.html",
+        title="Who pays and who gains",
+        form=form,
+        round=row.round,
+        row=row,
+        bid=bid,
+        appraisal=bids.self_check(row).appraisal,
+    )
+
+
+def _line_data(line: BenefitLine | CostLine) -> dict:
+    return {
+        "year": str(line.year),
+        "kind": line.kind.value,
+        "agency": line.agency.value,
+        "amount": line.amount,
+        "description": line.description,
+    }
+
+
+@blueprint.route("/<bid_ref>/outcomes", methods=["GET", "POST"])
+@requires(Action.WRITE_BIDS)
+def outcomes(round_ref: str, bid_ref: str):
+    row = _bid(round_ref, bid_ref)
+    if _locked(row):
+        return _to_bid(row)
+    bid = bids.to_core(row)
+    form = outcomes_form(
+        [y.year for y in bid.years],
+        {
+            "outcome_lines": [
+                {
+                    **{
+                        name: getattr(o, name)
+                        for name in (
+                            "description",
+                            "kind",
+                            "agency",
+                            "cohort",
+                            "engagement_rate",
+                            "success_rate",
+                            "deadweight",
+                            "drop_off",
+                            "unit_cost",
+                            "unit_cost_source",
+                        )
+                    },
+                    "first_year": str(o.first_year),
+                    "last_year": str(o.last_year),
+                    "confidence": str(o.confidence or ""),
+                }
+                for o in bid.outcome_lines
+            ]
+        },
+    )
+    drop_removed(form, form.outcome_lines, form.remove_outcome)
+    if form.validate_on_submit():
+        found = tuple(
+            OutcomeLine(
+                description=e.description.data,
+                kind=BenefitKind(e.kind.data),
+                agency=Party(e.agency.data),
+                first_year=int(e.first_year.data),
+                last_year=int(e.last_year.data),
+                cohort=e.cohort.data,
+                engagement_rate=e.engagement_rate.data,
+                success_rate=e.success_rate.data,
+                deadweight=e.deadweight.data,
+                drop_off=e.drop_off.data,
+                unit_cost=e.unit_cost.data,
+                unit_cost_source=e.unit_cost_source.data,
+                confidence=_grade(e.confidence.data),
+            )
+            for e in (entry.form for entry in form.outcome_lines)
+        )
+        stay = form.add_outcome.data or form.remove_outcome.data
+        here = url_for(
+            "bids.outcomes",
+            round_ref=round_ref,
+            bid_ref=row.reference,
+            blank=int(bool(form.add_outcome.data)),
+        )
+        if done := _save(
+            round_ref, row, dataclasses.replace(bid, outcome_lines=found), form, here if stay else None
+        ):
+            return done
+    elif request.method == "GET" and request.args.get("blank") == "1":
+        form.outcome_lines.append_entry()
+    return render_template(
+        "bids/outcomes.html",
+        title="Outcome-based benefits",
+        form=form,
+        round=row.round,
+        row=row,
+        bid=bid,
+        appraisal=bids.self_check(row).appraisal,
     )
 
 

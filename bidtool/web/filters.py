@@ -11,11 +11,15 @@ from bidtool.core.deadlines import UK, clock, show_deadline
 from bidtool.core.money import to_pence
 from bidtool.core.ranking import standing
 from bidtool.core.wording import (
+    after_optimism_bias,
     agreement,
     bcr_and_vfm,
     discounting,
+    entered_percent,
     factor,
+    kind,
     money,
+    party,
     payback,
     payback_sentence,
     percent,
@@ -24,6 +28,9 @@ from bidtool.core.wording import (
     rank_range,
     ratio,
     score,
+    switching_costs,
+    switching_optimism_bias,
+    switching_savings,
     vfm,
 )
 from bidtool.core.years import year_label
@@ -45,7 +52,9 @@ def uk_time(moment: datetime | None) -> str:
 def init_app(app: Flask) -> None:
     shown = (money, pounds, ratio, factor, percent, score, vfm, bcr_and_vfm, payback, payback_sentence)
     decisions = (agreement, points, probability, rank_range)
-    for wording in (*shown, *decisions, discounting):
+    appraisal = (party, kind, entered_percent, after_optimism_bias)
+    switching = (switching_savings, switching_costs, switching_optimism_bias)
+    for wording in (*shown, *decisions, discounting, *appraisal, *switching):
         app.add_template_filter(wording)
     app.add_template_filter(uk_time)
     app.add_template_filter(show_deadline, "deadline")

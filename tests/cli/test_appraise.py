@@ -1,6 +1,7 @@
 import json
+from pathlib import Path
 
-from tests.samples import SCHEMES, bid_data
+from tests.samples import ROOT, SCHEMES, bid_data
 
 APPRAISAL_KEYS = {
     "reference", "total_costs", "award_sought", "pv_costs", "pv_benefits", "npv",
@@ -76,3 +77,71 @@ def test_appraise_prints_a_readable_table(run, write):
     assert "After 10% optimism bias" in result.stdout and "High case" in result.stdout
     assert "Payback year" in result.stdout and "2016/17" in result.stdout
     assert "Checks: no problems found." in result.stdout
+
+
+BEFORE = json.loads((Path(__file__).parent / "data" / "appraise-json-before-lines.json").read_text())
+NEW_KEYS = {"financial", "cost_optimism_bias", "who_pays_who_gains", "switching_values"}
+
+
+def _without_new_keys(summary: dict) -> dict:
+    old = {key: value for key, value in summary.items() if key not in NEW_KEYS}
+    for case in ("adjusted", "high"):
+        if old.get(case):
+            old[case] = {key: value for key, value in old[case].items() if key != "financial"}
+    return old
+
+
+def test_every_demo_bid_prints_its_json_of_before_with_the_new_keys_added_alone(run):
+    # Printed by bidtool appraise --scheme tca.yaml --json at commit 4b6517f, before lines existed.
+    demo = ROOT / "fixtures" / "tca2013"
+    for path in [*sorted((demo / "bids").glob("*.json")), *sorted((demo / "drafts").glob("*.json"))]:
+        out = json.loads(run("appraise", path, "--scheme", SCHEMES / "tca.yaml", "--json").stdout)
+        assert _without_new_keys(out) == BEFORE[path.name], path.name
+        assert NEW_KEYS - {"financial"} <= set(out)
+
+
+def test_the_worked_example_prints_both_cases_who_pays_and_gains_and_its_switching_values(run):
+    examples = ROOT / "fixtures" / "examples"
+    result = run(
+        "appraise", examples / "early-help.json", "--scheme", examples / "local-partnership.yaml", "--json"
+    )
+    out = json.loads(result.stdout)
+    assert out["financial"]["npv"] == 249260.66
+    assert out["adjusted"]["financial"] == {
+        "pv_costs": 635280.19,
+        "pv_benefits": 693497.16,
+        "npv": 58216.97,
+        "bcr": 1.0916,
+        "roi": 0.0916,
+        "payback_year": "2017/18",
+        "payback": "paid_back",
+    }
+    assert out["cost_optimism_bias"] == {"one_off": 10, "recurring": 20}
+    rows = {row["party"]: row for row in out["who_pays_who_gains"]}
+    assert list(rows) == ["fund", "council", "nhs", "police", "dwp", "other", "total"]
+    assert rows["nhs"] == {
+        "party": "nhs",
+        "pv_costs": 55000,
+        "pv_fiscal_cashable": 0,
+        "pv_fiscal_non_cashable": 144000,
+        "pv_economic": 0,
+        "pv_social": 0,
+        "net_fiscal": 89000,
+        "net_public_value": 89000,
+    }
+    assert rows["total"]["net_public_value"] == 770879.86
+    switching = out["switching_values"]
+    assert switching["npv_zero"]["costs"] == 1.9715
+    assert switching["gate"]["bcr"] == 1.5
+    assert switching["gate"]["optimism_bias"] == round(1 - 1.5 * 566618.36 / 1683717.71, 4)
+    assert switching["optimism_bias_applied"] == round(1 - 1406160.05 / 1683717.71, 4)
+
+
+def test_the_appraisal_table_shows_the_financial_case_who_gains_and_switching_values(run):
+    examples = ROOT / "fixtures" / "examples"
+    out = run(
+        "appraise", examples / "early-help.json", "--scheme", examples / "local-partnership.yaml"
+    ).stdout
+    assert "Financial case: net present value" in out and "£249,260.66" in out
+    assert "Who pays and who gains, present values after optimism bias" in out
+    assert "To a BCR at the gate of 1.50: cashable savings no fall reaches it" in out

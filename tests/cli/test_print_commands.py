@@ -10,7 +10,7 @@ from bidtool.core.money import format_pence, to_pence
 from tests.cli.test_round_scores import SCORES
 from tests.cli.test_round_scores import database as database
 from tests.pdfs import bookmarks, is_tagged_pdf_ua, page_texts, reader, squeezed, structure_problems
-from tests.samples import SCHEMES, TCA_BIDS
+from tests.samples import ROOT, SCHEMES, TCA_BIDS
 
 
 @pytest.fixture
@@ -98,3 +98,21 @@ def test_check_writes_the_self_check_report_beside_its_usual_output(run, tmp_pat
     assert is_tagged_pdf_ua(data)
     assert "Self-check: SWI-17: One Swindon" in whole and "2 errors must be put right" in whole
     assert "Suggested scores" in whole and "Council sign-off" in whole
+
+
+def test_the_self_check_report_prints_lines_who_gains_and_switching_values(run, tmp_path, database):
+    examples = ROOT / "fixtures" / "examples"
+    scheme = examples / "local-partnership.yaml"
+    run("check", examples / "early-help.json", "--scheme", scheme, "--pdf", tmp_path / "check.pdf")
+    whole = " ".join(page_texts((tmp_path / "check.pdf").read_bytes()))
+    assert "Benefits by who gains" in whole and "Costs by who pays" in whole
+    assert "2016/17 Fiscal, non-cashable NHS £82,800 3 Fewer A&E attendances: clinical time freed" in whole
+    assert (
+        "Outcome: Adults in the families back in work Fiscal, cashable, to DWP: 200 people × 60% engaged × "
+        "40% succeeding × (1 − 20% deadweight) × £9,000, falling by 25% a year after the first: "
+        "2016/17 £345,600; 2017/18 £259,200."
+    ) in whole
+    assert "Financial case: fiscal benefits only" in whole
+    assert "NHS £55,000 £0 £144,000 £0 £0 £89,000 £89,000" in whole
+    assert "Total £635,280.19 £549,497.16 £144,000 £652,662.89 £60,000 £58,216.97 £770,879.86" in whole
+    assert "To the scheme's gate, a BCR of 1.50" in whole

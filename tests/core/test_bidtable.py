@@ -2,21 +2,45 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bidtool.core.bid import Bid, BidStatus, BidYear, Partner, PartnerType, StatedTotal
+from bidtool.core.bid import (
+    BenefitKind,
+    BenefitLine,
+    Bid,
+    BidStatus,
+    BidYear,
+    CostKind,
+    CostLine,
+    OutcomeLine,
+    Partner,
+    PartnerType,
+    Party,
+    StatedTotal,
+)
 from bidtool.core.bidfile import parse_bid
-from bidtool.core.bidtable import BID_COLUMNS, YEAR_COLUMNS, bids_to_rows, column_letter, rows_to_bids
+from bidtool.core.bidtable import (
+    BID_COLUMNS,
+    LINE_COLUMNS,
+    YEAR_COLUMNS,
+    bids_to_rows,
+    column_letter,
+    rows_to_bids,
+)
 from bidtool.core.errors import InvalidInput
 from tests.core.test_properties import bids
 from tests.samples import TCA_BIDS
 
 HEADER = [*BID_COLUMNS, *YEAR_COLUMNS, "narrative:summary", "stated_totals"]
+BEFORE_CSV = Path(__file__).parent / "data" / "demo-bids-before-lines.csv"
 
 
 def demo_bids() -> list[Bid]:
@@ -325,3 +349,107 @@ def test_every_problem_of_every_bid_is_reported_in_row_order():
 def test_bids_without_problems_are_read_in_the_order_of_their_rows():
     rows = [first_row(reference="B"), first_row(reference="A"), row(reference="A", year="2015/16")]
     assert [(b.reference, len(b.years)) for b in rows_to_bids(HEADER, rows)] == [("B", 1), ("A", 2)]
+
+
+# Who pays and who gains: line rows --------------------------------------------------------------
+
+LINE_HEADER = [*HEADER[:-2], *LINE_COLUMNS, *HEADER[-2:]]
+
+
+def line_row(**cells: str) -> list[str]:
+    """A row of the table with line columns; cells not given are blank."""
+    return [cells.get(column.replace(":", "_"), "") for column in LINE_HEADER]
+
+
+def with_lines(*rows: dict[str, str]) -> list[list[str]]:
+    """A valid bid of two years (2014/15 and 2015/16), then the given line rows."""
+    first = dict(zip(HEADER, first_row(), strict=True))
+    return [
+        line_row(**{k.replace(":", "_"): v for k, v in first.items()}),
+        line_row(reference="AB-01", year="2015/16", savings="5000"),
+        *(line_row(reference="AB-01", **cells) for cells in rows),
+    ]
+
+
+def test_line_rows_follow_a_bids_year_rows_and_read_back_as_its_lines(make_bid):
+    bid = make_bid(
+        [BidYear(2014, award_costs=100_00), BidYear(2015)],
+        benefit_lines=(BenefitLine(2015, BenefitKind.ECONOMIC, Party.OTHER, 12_345, 5, "Earnings"),),
+        cost_lines=(CostLine(2014, CostKind.RECURRING, Party.FIRE, 10_00),),
+        outcome_lines=(
+            OutcomeLine(
+                "Back in work", BenefitKind.FISCAL_CASHABLE, Party.DWP, 2014, 2015, 200, Decimal(60),
+                Decimal("12.5"), Decimal(20), 9_000_00, "Database, line 42", Decimal(25), None,
+            ),
+        ),
+    )  # fmt: skip
+    columns, rows = bids_to_rows([bid])
+    assert columns == LINE_HEADER[:-2] + columns[-2:]
+    cells = [dict(zip(columns, r, strict=True)) for r in rows]
+    assert [c["line"] for c in cells] == ["", "", "benefit", "cost", "outcome"]
+    assert {k: cells[2][k] for k in ("year", "kind", "agency", "amount", "confidence", "description")} == {
+        "year": "2015/16", "kind": "economic", "agency": "other", "amount": "123.45", "confidence": "5",
+        "description": "Earnings",
+    }  # fmt: skip
+    outcome = cells[4]
+    assert (outcome["year"], outcome["last_year"], outcome["success_rate"], outcome["unit_cost"]) == (
+        "2014/15",
+        "2015/16",
+        "12.5",
+        "9000",
+    )
+    assert cells[3]["title"] == cells[4]["title"] == ""
+    assert rows_to_bids(columns, rows) == [bid]
+
+
+def test_a_table_of_bids_without_lines_keeps_the_columns_and_text_of_before():
+    # Written by bidtool before lines existed (commit 4b6517f), from the 18 demo bids.
+    before = list(csv.reader(io.StringIO(BEFORE_CSV.read_text(encoding="utf-8-sig"), newline="")))
+    columns, rows = bids_to_rows(demo_bids())
+    assert [columns, *rows] == [
+        before[0],
+        *([c.removeprefix("'") if c.startswith("'=") else c for c in r] for r in before[1:]),
+    ]
+
+
+BENEFIT_ROW = {"line": "benefit", "year": "2015/16", "kind": "social", "agency": "nhs", "amount": "5"}
+COST_ROW = {"line": "cost", "year": "2015/16", "kind": "match", "agency": "nhs", "amount": "5"}
+OUTCOME_ROW = {
+    "line": "outcome", "year": "2014/15", "last_year": "2015/16", "description": "Work", "kind": "social",
+    "agency": "dwp", "cohort": "10", "engagement_rate": "50", "success_rate": "50", "deadweight": "0",
+    "unit_cost": "100", "unit_cost_source": "Database",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("cells", "problem"),
+    [
+        (BENEFIT_ROW | {"year": "2016/17"}, "row 4, year: 2016/17 is not one of the bid's years"),
+        (BENEFIT_ROW | {"savings": "1"}, "row 4, savings: a benefit row leaves this column blank"),
+        (COST_ROW | {"cohort": "3"}, "row 4, cohort: a cost row leaves this column blank"),
+        (
+            {"line": "gift", "year": "2015/16"},
+            "row 4, line: 'gift' is not one of benefit, cost, outcome (blank: a year row)",
+        ),
+        (BENEFIT_ROW | {"amount": "lots"}, "row 4, amount: 'lots' is not an amount in pounds"),
+        (
+            OUTCOME_ROW | {"year": "2015/16", "last_year": "2014/15"},
+            "row 4, last_year: must not come before the first year, 2015/16",
+        ),
+        (
+            OUTCOME_ROW | {"engagement_rate": "150"},
+            "row 4, engagement_rate: must be a percentage from 0 to 100, with at most two decimal places, "
+            "such as 60 or 12.5",
+        ),
+    ],
+)
+def test_a_bad_line_row_is_named_by_its_row_and_column(cells, problem):
+    assert problems_of(with_lines(cells), LINE_HEADER) == [problem]
+
+
+def test_a_year_row_with_a_line_column_filled_in_is_an_error_naming_the_column():
+    rows = with_lines()
+    rows[1][LINE_HEADER.index("agency")] = "nhs"
+    assert problems_of(rows, LINE_HEADER) == [
+        "row 3, agency: belongs to a line row: give the row's line (benefit, cost or outcome)"
+    ]

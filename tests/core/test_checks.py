@@ -1,10 +1,22 @@
 """Consistency checks: each finding has a code, a severity and a message naming years and figures."""
 
 from dataclasses import replace
+from decimal import Decimal
 
 import pytest
 
-from bidtool.core.bid import BidYear, Partner, PartnerType, StatedTotal
+from bidtool.core.bid import (
+    BenefitKind,
+    BenefitLine,
+    BidYear,
+    CostKind,
+    CostLine,
+    OutcomeLine,
+    Partner,
+    PartnerType,
+    Party,
+    StatedTotal,
+)
 from bidtool.core.checks import Severity, check_bid, has_errors
 
 NARRATIVE = {"summary": "Shared services.", "value_for_money": "It pays.", "innovation": "New."}
@@ -253,3 +265,52 @@ def test_a_stated_high_savings_total_counts_prudent_savings_where_no_high_estima
         stated_totals=(StatedTotal("savings_high", 600),),
     )
     assert "stated-total-mismatch" not in [f.code for f in check_bid(bid)]
+
+
+def test_a_negative_line_amount_is_an_error_naming_its_year_kind_and_agency(make_bid):
+    bid = make_bid(
+        [BidYear(2014, award_costs=1000)],
+        benefit_lines=(BenefitLine(2014, BenefitKind.SOCIAL, Party.NHS, -500),),
+        cost_lines=(CostLine(2014, CostKind.RECURRING, Party.FIRE, -1),),
+        outcome_lines=(
+            OutcomeLine(
+                "Work",
+                BenefitKind.ECONOMIC,
+                Party.DWP,
+                2014,
+                2014,
+                1,
+                Decimal(1),
+                Decimal(1),
+                Decimal(0),
+                -100,
+                "Db",
+            ),
+        ),
+    )
+    messages = [f.message for f in check_bid(bid) if f.code == "negative-amount"]
+    assert messages == [
+        "2014/15: the social benefit to NHS is -£5; amounts cannot be negative.",
+        "2014/15: the recurring cost paid by Fire and rescue is -£0.01; amounts cannot be negative.",
+        "The outcome 'Work' has a unit cost of -£1; amounts cannot be negative.",
+    ]
+
+
+def test_cashable_savings_claimed_as_a_line_or_an_outcome_are_savings(make_bid, clean_bid):
+    years = (clean_bid.years[0], replace(clean_bid.years[1], savings=0, savings_high=None))
+    without = replace(clean_bid, years=years)
+    line = BenefitLine(years[1].year, BenefitKind.FISCAL_CASHABLE, Party.POLICE, 700)
+    social = replace(line, kind=BenefitKind.SOCIAL)
+    assert "no-savings" in [f.code for f in check_bid(replace(without, benefit_lines=(social,)))]
+    assert "no-savings" not in [f.code for f in check_bid(replace(without, benefit_lines=(line,)))]
+
+
+def test_savings_of_a_line_before_the_first_cost_of_a_line_are_a_warning(make_bid):
+    bid = make_bid(
+        [BidYear(2014), BidYear(2015)],
+        award_sought=0,
+        benefit_lines=(BenefitLine(2014, BenefitKind.FISCAL_CASHABLE, Party.NHS, 1000),),
+        cost_lines=(CostLine(2015, CostKind.MATCH, Party.NHS, 500),),
+    )
+    (finding,) = [f for f in check_bid(bid) if f.code == "savings-before-costs"]
+    assert "(the first costs are in 2015/16): 2014/15 £10." in finding.message

@@ -13,7 +13,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bidtool.core.appraisal import appraise, discount_factor
-from bidtool.core.bid import FIGURE_NAMES, Bid, BidStatus, BidYear, Partner, PartnerType, StatedTotal
+from bidtool.core.bid import (
+    AGENCIES,
+    FIGURE_NAMES,
+    LINE_COST_KINDS,
+    BenefitKind,
+    BenefitLine,
+    Bid,
+    BidStatus,
+    BidYear,
+    CostLine,
+    OutcomeLine,
+    Partner,
+    PartnerType,
+    StatedTotal,
+)
 from bidtool.core.bidfile import bid_to_dict, parse_bid
 from bidtool.core.errors import InvalidInput
 from bidtool.core.fields import REFERENCE, SLUG
@@ -328,6 +342,12 @@ def bids(draw, text=plain_text, min_years: int = 1, max_years: int = 6) -> Bid:
         )
         for _ in range(draw(st.integers(0, 2)))
     )
+    in_years = st.sampled_from(starts) if starts else st.nothing()
+    percent = st.decimals(0, 100, places=2)
+    outcome_years = st.sampled_from(starts).flatmap(
+        lambda a: st.tuples(st.just(a), st.sampled_from([b for b in starts if b >= a]))
+    )
+    lines = starts and draw(st.booleans())
     return Bid(
         reference=draw(st.from_regex(REFERENCE, fullmatch=True)),
         title=draw(text),
@@ -342,6 +362,44 @@ def bids(draw, text=plain_text, min_years: int = 1, max_years: int = 6) -> Bid:
         stated_totals=totals,
         contact=draw(st.none() | text),
         status=draw(st.sampled_from(BidStatus)),
+        benefit_lines=tuple(
+            BenefitLine(
+                draw(in_years),
+                draw(st.sampled_from(BenefitKind)),
+                draw(st.sampled_from(AGENCIES)),
+                draw(any_pence),
+                draw(st.none() | st.integers(1, 6)),
+                draw(st.just("") | text),
+            )
+            for _ in range(draw(st.integers(0, 3)) if lines else 0)
+        ),
+        cost_lines=tuple(
+            CostLine(
+                draw(in_years),
+                draw(st.sampled_from(LINE_COST_KINDS)),
+                draw(st.sampled_from(AGENCIES)),
+                draw(any_pence),
+                draw(st.just("") | text),
+            )
+            for _ in range(draw(st.integers(0, 2)) if lines else 0)
+        ),
+        outcome_lines=tuple(
+            OutcomeLine(
+                draw(text),
+                draw(st.sampled_from(BenefitKind)),
+                draw(st.sampled_from(AGENCIES)),
+                *draw(outcome_years),
+                cohort=draw(st.integers(0, 10_000_000)),
+                engagement_rate=draw(percent),
+                success_rate=draw(percent),
+                deadweight=draw(percent),
+                unit_cost=draw(any_pence),
+                unit_cost_source=draw(text),
+                drop_off=draw(percent),
+                confidence=draw(st.none() | st.integers(1, 6)),
+            )
+            for _ in range(draw(st.integers(0, 2)) if lines else 0)
+        ),
     )
 
 

@@ -4,9 +4,10 @@ from decimal import Decimal
 
 import pytest
 
-from bidtool.core.appraisal import ILLUSTRATIVE_OPTIMISM_BIAS
+from bidtool.core.appraisal import ILLUSTRATIVE_OPTIMISM_BIAS, CostUplift
+from bidtool.core.bid import BidYear
 from bidtool.core.errors import InvalidInput
-from bidtool.core.scheme import Indicator, TieBreak, parse_scheme
+from bidtool.core.scheme import Indicator, TieBreak, parse_scheme, scheme_to_dict
 
 MINIMAL = {
     "format": "bidtool.scheme/1",
@@ -288,3 +289,43 @@ def test_the_error_message_lists_every_problem_with_its_path(scheme_data):
 def test_a_scheme_that_is_not_a_mapping_is_reported():
     with pytest.raises(InvalidInput):
         parse_scheme(["not", "a", "scheme"])
+
+
+def test_without_a_cost_optimism_bias_a_scheme_leaves_costs_as_they_are():
+    assert parse_scheme(MINIMAL).cost_optimism_bias == CostUplift(Decimal(0), Decimal(0))
+
+
+def test_a_cost_optimism_bias_gives_one_off_and_recurring_costs_their_own_percentage(scheme_data):
+    scheme = parse_scheme(scheme_data(cost_optimism_bias={"one_off": 24, "recurring": 41.5}, vfm_gate=1.5))
+    assert scheme.cost_optimism_bias == CostUplift(Decimal(24), Decimal("41.5"))
+    assert parse_scheme(scheme_to_dict(scheme)).cost_optimism_bias == scheme.cost_optimism_bias
+
+
+@pytest.mark.parametrize(
+    ("value", "where", "message"),
+    [
+        ({"one_off": 24}, "cost_optimism_bias.recurring", "is required"),
+        ({"one_off": -1, "recurring": 0}, "cost_optimism_bias.one_off", "-1% must be between 0 and 1000"),
+        ({"one_off": "a lot", "recurring": 0}, "cost_optimism_bias.one_off", "must be a number"),
+        ({"one_off": 0, "recurring": 0, "capital": 5}, "cost_optimism_bias.capital", "is not a known field"),
+        (24, "cost_optimism_bias", "must be an object with the fields one_off, recurring"),
+    ],
+)
+def test_a_bad_cost_optimism_bias_is_reported_at_its_field(scheme_data, value, where, message):
+    found = problems(scheme_data(cost_optimism_bias=value))
+    assert list(found) == [where]
+    assert found[where].startswith(message)
+
+
+def test_a_scheme_appraises_with_its_own_optimism_bias_cost_uplift_and_gate(scheme_data, make_bid):
+    scheme = parse_scheme(
+        scheme_data(
+            optimism_bias={1: 0, 2: 5, 3: 10, 4: 15, 5: 25, 6: 50},
+            cost_optimism_bias={"one_off": 10, "recurring": 0},
+            vfm_gate=2,
+        )
+    )
+    bid = make_bid([BidYear(2014, award_costs=100_000, savings=400_000)], savings_confidence=None)
+    appraisal = scheme.appraise(bid)
+    assert (appraisal.adjusted.pv_costs, appraisal.adjusted.pv_benefits) == (110_000, 200_000)
+    assert appraisal.switching.gate.target == 2

@@ -1,6 +1,7 @@
 """How figures are written for people: one rounding rule, and one wording of payback, value for money
 and the discount rates, for the CLI, the files, the reasons, the pages and the prints."""
 
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -9,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bidtool.core import wording
-from bidtool.core.appraisal import appraise
-from bidtool.core.bid import BidYear
+from bidtool.core.appraisal import CostUplift, Switch, appraise
+from bidtool.core.bid import BenefitKind, BenefitLine, BidYear, Party
 from bidtool.core.money import round_places
 
 
@@ -195,3 +196,55 @@ def test_a_probability_is_never_shown_as_certain_unless_it_is(share, shown):
 def test_points_are_signed_and_rank_ranges_collapse_when_they_are_one_rank():
     assert [wording.points(v) for v in (0.204, -0.315, 0.001, None)] == ["+0.20", "-0.32", "0.00", "–"]
     assert (wording.rank_range((4, 4)), wording.rank_range([3, 7])) == ("4", "3 to 7")
+
+
+def switch(savings, costs, optimism_bias, target=1) -> Switch:
+    return Switch(*(None if v is None else Decimal(v) for v in (target, savings, costs, optimism_bias)))
+
+
+@pytest.mark.parametrize(
+    ("moves", "savings", "costs", "optimism_bias"),
+    [
+        (switch("-0.625", "1.5", "0.6"), "fall by 63%", "rise by 150%", "a cut of 60%"),
+        (
+            switch("0.2", "-0.25", "-0.5"),
+            "rise by 20%",
+            "fall by 25%",
+            "none: benefits would have to rise by 50%",
+        ),
+        (
+            switch("-1.5", 0, 0),
+            "no fall reaches it: the other benefits alone pass it",
+            "none: it is there already",
+            "a cut of 0%",
+        ),
+        (switch(None, None, None, 2), "n/a (no cashable savings)", "n/a (no costs)", "n/a (no benefits)"),
+    ],
+)
+def test_switching_values_are_worded_as_a_rise_fall_or_cut_in_whole_percentages(
+    moves, savings, costs, optimism_bias
+):
+    assert wording.switching_savings(moves) == savings
+    assert wording.switching_costs(moves) == costs
+    assert wording.switching_optimism_bias(moves) == optimism_bias
+
+
+def test_the_adjusted_case_is_named_by_its_percentage_only_when_one_percentage_cuts_every_benefit(make_bid):
+    years = [BidYear(2014, award_costs=1000, savings=2000)]
+    assert wording.after_optimism_bias(appraise(make_bid(years))) == "after 10% optimism bias"
+    social = BenefitLine(2014, BenefitKind.SOCIAL, Party.OTHER, 100, confidence=6)
+    own_grade = make_bid(years, benefit_lines=(social,))
+    assert wording.after_optimism_bias(appraise(own_grade)) == "after optimism bias"
+    same_grade = make_bid(years, benefit_lines=(replace(social, confidence=3),))
+    assert wording.after_optimism_bias(appraise(same_grade)) == "after 10% optimism bias"
+    uplifted = appraise(make_bid(years), cost_uplift=CostUplift(Decimal(0), Decimal(5)))
+    assert wording.after_optimism_bias(uplifted) == "after optimism bias"
+
+
+def test_entered_percentages_are_shown_without_trailing_zeros():
+    assert [wording.entered_percent(Decimal(v)) for v in ("60", "12.50", "0.05", "100.00")] == [
+        "60%",
+        "12.5%",
+        "0.05%",
+        "100%",
+    ]

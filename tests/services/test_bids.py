@@ -3,14 +3,38 @@
 import dataclasses
 import itertools
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from sqlmodel import Session, select
 
 from bidtool import db
-from bidtool.core.bid import Bid, BidStatus, BidYear, Partner, PartnerType, StatedTotal
+from bidtool.core.bid import (
+    BenefitKind,
+    BenefitLine,
+    Bid,
+    BidStatus,
+    BidYear,
+    CostKind,
+    CostLine,
+    OutcomeLine,
+    Partner,
+    PartnerType,
+    Party,
+    StatedTotal,
+)
 from bidtool.core.bidfile import parse_bid
-from bidtool.models import BidRow, BidYearRow, NarrativeRow, PartnerRow, StatedTotalRow, utcnow
+from bidtool.models import (
+    BenefitLineRow,
+    BidRow,
+    BidYearRow,
+    CostLineRow,
+    NarrativeRow,
+    OutcomeLineRow,
+    PartnerRow,
+    StatedTotalRow,
+    utcnow,
+)
 from bidtool.services import EVERYONE, NotFound, Refused, Scope
 from bidtool.services.bids import (
     SORTS,
@@ -269,6 +293,71 @@ def test_saving_the_same_years_twice_keeps_one_row_per_year(session, round_row):
 
     assert stored(ROUND, "CPLX-01") == COMPLEX
     assert count(BidYearRow) == 3
+
+
+OUTCOME = OutcomeLine(
+    description="Adults back in work",
+    kind=BenefitKind.FISCAL_CASHABLE,
+    agency=Party.DWP,
+    first_year=2015,
+    last_year=2016,
+    cohort=200,
+    engagement_rate=Decimal("62.5"),
+    success_rate=Decimal("40.25"),
+    deadweight=Decimal("0.01"),
+    unit_cost=9_000_00,
+    unit_cost_source="A unit cost database, line 42",
+    drop_off=Decimal(100),
+    confidence=None,
+)
+WITH_LINES = dataclasses.replace(
+    COMPLEX,
+    benefit_lines=(
+        BenefitLine(2016, BenefitKind.SOCIAL, Party.OTHER, 12_345_67, 6, "Wellbeing"),
+        BenefitLine(2015, BenefitKind.FISCAL_NON_CASHABLE, Party.NHS, 1, None, ""),
+    ),
+    cost_lines=(
+        CostLine(2014, CostKind.MATCH, Party.NHS, 40_000_00, "Seconded lead"),
+        CostLine(2016, CostKind.RECURRING, Party.COUNCIL, 5_00, ""),
+    ),
+    outcome_lines=(OUTCOME, dataclasses.replace(OUTCOME, first_year=2014, confidence=1, drop_off=Decimal(0))),
+)
+
+
+def test_lines_read_back_from_the_database_exactly_as_written_in_their_order(session, round_row):
+    create_bid(session, EVERYONE, ROUND, WITH_LINES)
+
+    assert stored(ROUND, "CPLX-01") == WITH_LINES
+    with Session(db.engine()) as fresh:
+        rates = fresh.exec(select(OutcomeLineRow.engagement_rate_bp, OutcomeLineRow.deadweight_bp)).all()
+    assert sorted(rates) == [(6250, 1), (6250, 1)]  # percentages kept exactly, in hundredths
+
+
+def test_a_second_save_replaces_the_lines_whole(session, round_row):
+    create_bid(session, EVERYONE, ROUND, WITH_LINES)
+    second = dataclasses.replace(WITH_LINES, benefit_lines=WITH_LINES.benefit_lines[:1], outcome_lines=())
+
+    save_bid(session, EVERYONE, ROUND, "CPLX-01", second)
+
+    assert stored(ROUND, "CPLX-01") == second
+    assert (count(BenefitLineRow), count(CostLineRow), count(OutcomeLineRow)) == (1, 2, 0)
+
+
+def test_a_save_that_leaves_a_line_without_its_year_is_refused_and_changes_nothing(session, round_row):
+    create_bid(session, EVERYONE, ROUND, WITH_LINES)
+    without_2016 = dataclasses.replace(WITH_LINES, years=WITH_LINES.years[:2])  # 2014 and 2015 left
+
+    with pytest.raises(Refused) as refused:
+        save_bid(session, EVERYONE, ROUND, "CPLX-01", without_2016)
+
+    assert str(refused.value) == (
+        "The bid has no such year for the benefit line 'Wellbeing' of 2016/17; the cost line of 2016/17; "
+        "the outcome 'Adults back in work' (2015/16 to 2016/17); "
+        "the outcome 'Adults back in work' (2014/15 to 2016/17): "
+        "add the year, or change or remove the line on Who pays and who gains or "
+        "Outcome-based benefits first."
+    )
+    assert stored(ROUND, "CPLX-01") == WITH_LINES
 
 
 # Submission and the self-check
@@ -547,6 +636,8 @@ def test_a_bid_just_started_has_its_sections_not_yet_started(session, round_row)
         "about": "Incomplete",
         "partners": "Not yet started",
         "finance": "Not yet started",
+        "lines": "Optional",
+        "outcomes": "Optional",
         "narrative": "Not yet started",
     }
 
@@ -563,6 +654,8 @@ def test_sections_half_done_are_incomplete(session, round_row):
         "about": "Completed",
         "partners": "Incomplete",
         "finance": "Incomplete",
+        "lines": "Optional",
+        "outcomes": "Optional",
         "narrative": "Incomplete",
     }
 
@@ -575,8 +668,26 @@ def test_a_complete_bid_has_every_section_completed_with_its_hints(session, roun
         ("about", "Completed", "Reference, title, lead and award"),
         ("partners", "Completed", "3 organisations"),
         ("finance", "Completed", "3 financial years"),
+        ("lines", "Optional", "0 benefits, 0 costs"),
+        ("outcomes", "Optional", "0 outcomes"),
         ("narrative", "Completed", "6 of 6 answered"),
     ]
+
+
+def test_sections_that_say_who_pays_and_gains_are_completed_once_they_hold_a_line(session, round_row):
+    years = (BidYear(2014, award_costs=100_000), BidYear(2015))
+    lines = clean_bid(
+        years=years,
+        benefit_lines=(BenefitLine(2015, BenefitKind.SOCIAL, Party.NHS, 500),),
+        outcome_lines=(OUTCOME,),
+    )
+    create_bid(session, EVERYONE, ROUND, lines)
+
+    found = {
+        t.key: (t.status, t.hint) for t in tasks(self_check(get_bid(session, EVERYONE, ROUND, "HAND-01")))
+    }
+    assert found["lines"] == ("Completed", "1 benefit, 0 costs")
+    assert found["outcomes"] == ("Completed", "1 outcome")
 
 
 def test_one_partner_and_one_year_are_named_in_the_singular(session, round_row):

@@ -26,7 +26,7 @@ from bidtool.services.bids import round_bids, submission_errors, to_core
 from bidtool.services.rounds import NewRound, create_round, get_round, scheme_of
 from bidtool.services.transfer import export_bids, import_bids, read_bids
 from tests.core.test_bidtable import table_bids
-from tests.samples import TCA_BIDS, bid_data
+from tests.samples import ROOT, TCA_BIDS, bid_data
 
 DEMO = "tca-2013"
 
@@ -84,8 +84,38 @@ def test_an_export_imported_into_an_empty_round_gives_identical_bids_and_apprais
         dataclasses.replace(b, status=BidStatus.DRAFT) if b.reference in failing else b for b in original
     ]
     assert len(copy) == 18 and copy == drafted
-    optimism_bias = scheme.optimism_bias
-    assert [appraise(b, optimism_bias) for b in copy] == [appraise(b, optimism_bias) for b in original]
+    assert [scheme.appraise(b) for b in copy] == [scheme.appraise(b) for b in original]
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "xlsx"])
+def test_a_bid_saying_who_pays_and_gains_exports_and_imports_back_unchanged(session, demo, fmt):
+    example = load_bid(ROOT / "fixtures" / "examples" / "early-help.json")
+    source, target = new_round(session, "with-lines"), new_round(session, "copy")
+    import_bids(
+        session,
+        EVERYONE,
+        source,
+        [("early-help.json", (ROOT / "fixtures/examples/early-help.json").read_bytes())],
+    )
+    name, _, data = export_bids(session, EVERYONE, source, fmt)
+    import_bids(session, EVERYONE, target, [(name, data)])
+    session.expire_all()
+    assert core_bids(session, source) == core_bids(session, target) == [example]
+    if fmt == "json":
+        assert json.loads(data)[0]["format"] == "bidtool.bid/2"
+
+
+def test_the_xlsx_appraisal_gives_the_financial_case_and_switching_values(session):
+    example = load_bid(ROOT / "fixtures" / "examples" / "early-help.json")
+    book = openpyxl.load_workbook(io.BytesIO(reports.bids_xlsx([example])))
+    header = [c.value for c in book["Appraisal"][1]]
+    row = dict(zip(header, [c.value for c in book["Appraisal"][2]], strict=True))
+    appraisal = appraise(example)
+    assert row["financial_npv"] == pytest.approx(appraisal.prudent.financial.npv / 100)
+    assert row["adjusted_financial_bcr"] == pytest.approx(float(round(appraisal.adjusted.financial.bcr, 4)))
+    assert row["switching_costs"] == pytest.approx(float(round(appraisal.switching.npv.costs, 4)))
+    guided = {r[1] for r in book["Guidance"].iter_rows(min_row=2, values_only=True)}
+    assert {"financial_npv", "switching_savings", "switching_optimism_bias"} <= guided
 
 
 def test_the_json_export_is_a_list_of_bid_files(session, demo):
@@ -268,7 +298,7 @@ def test_the_xlsx_export_has_numbers_for_amounts_and_the_appraisal_and_guidance(
     assert "adjusted_bcr" in [c.value for c in appraisal[1]]
     assert appraisal.max_row == 19
     swindon = next(r for r in appraisal.iter_rows(values_only=True) if r[0] == "SWI-17")
-    expected = appraise(load_bid(TCA_BIDS[16]), scheme_of(get_round(session, DEMO)).optimism_bias)
+    expected = scheme_of(get_round(session, DEMO)).appraise(load_bid(TCA_BIDS[16]))
     assert swindon[6] == pytest.approx(float(expected.prudent.npv) / 100)
     guided = {row[1] for row in book["Guidance"].iter_rows(min_row=2, values_only=True)}
     assert set(header) - guided <= {c for c in header if c.startswith("narrative:")}

@@ -48,6 +48,8 @@ ROUTES = {
     "bids.about": ("GET", f"/rounds/{ROUND}/bids/{DRAFT}/about", WRITE_DRAFT),
     "bids.partners": ("GET", f"/rounds/{ROUND}/bids/{DRAFT}/partners", WRITE_DRAFT),
     "bids.finance": ("GET", f"/rounds/{ROUND}/bids/{DRAFT}/finance", WRITE_DRAFT),
+    "bids.lines": ("GET", f"/rounds/{ROUND}/bids/{DRAFT}/lines", WRITE_DRAFT),
+    "bids.outcomes": ("GET", f"/rounds/{ROUND}/bids/{DRAFT}/outcomes", WRITE_DRAFT),
     "bids.narrative": ("GET", f"/rounds/{ROUND}/bids/{DRAFT}/narrative", WRITE_DRAFT),
     "bids.check_answers": ("GET", f"/rounds/{ROUND}/bids/{DRAFT}/check-answers", READ_DRAFT),
     "bids.self_check": ("GET", f"/rounds/{ROUND}/bids/{DRAFT}/self-check", READ_DRAFT),

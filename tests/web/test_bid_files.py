@@ -418,5 +418,10 @@ def test_the_template_is_a_workbook_with_an_example_and_guidance(client):
     assert [c.value for c in book["Bids"][1]][:3] == ["reference", "title", "lead_organisation"]
     [example] = rows_to_bids(*reports.read_table("template.xlsx", response.data))
     assert len(example.years) == 2 and len(example.partners) == 2
+    # The example says who pays and gains too: one line of each kind, on rows of their own.
+    assert (len(example.benefit_lines), len(example.cost_lines), len(example.outcome_lines)) == (1, 1, 1)
+    lines = [row[0] for row in book["Bids"].iter_rows(min_row=2, values_only=True)]
+    assert lines == ["EXAMPLE-01"] * 5
     documented = {row[1] for row in book["Guidance"].iter_rows(min_row=2, values_only=True)}
     assert {"reference", "partners", "year", "savings_high", "narrative:<key>", "stated_totals"} <= documented
+    assert {"line", "kind", "agency", "cohort", "engagement_rate", "unit_cost_source"} <= documented

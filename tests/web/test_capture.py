@@ -126,6 +126,8 @@ def test_starting_a_bid_saves_a_draft_and_goes_to_its_task_list(app, client, dem
         ("about", "Completed"),
         ("partners", "Not yet started"),
         ("finance", "Not yet started"),
+        ("lines", "Optional"),
+        ("outcomes", "Optional"),
         ("narrative", "Not yet started"),
     ]
 

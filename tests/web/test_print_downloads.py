@@ -40,6 +40,13 @@ def test_a_bids_sheet_shows_its_figures_every_score_and_a_sign_off_block(scored,
     assert "Total £330,000 £0 £0 £24,000,000 £31,000,000 £0" in whole  # the finance table's totals
     assert "Net present value (NPV) £22,006,452.62 £18,656,491.97 £28,527,453.29" in whole
     assert "Benefit-cost ratio (BCR) 68.38 58.12 88.34" in whole
+    # Every benefit of a bid of the first format is fiscal: its financial case is its public value case.
+    assert "Financial case: fiscal benefits only" in whole
+    assert "Net present value £22,006,452.62 £18,656,491.97 £28,527,453.29" in whole
+    assert "Who pays and who gains" in whole
+    assert "The fund (award) £326,618.36 £0 £0 £0 £0 -£326,618.36 -£326,618.36" in whole
+    assert "Not attributed £0 £18,983,110.33 £0 £0 £0 £18,983,110.33 £18,983,110.33" in whole
+    assert "Costs rise by 6738% rise by 6738%" in whole  # to NPV zero, and to the gate of 1.00
     assert "Value for money: weight 30%" in whole
     assert "b.jones@assessors.example.gov.uk 3 Savings of £7m-£10m" in whole
     assert "c.obi@assessors.example.gov.uk 2 The ranges are" in whole
