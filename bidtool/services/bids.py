@@ -269,13 +269,21 @@ def visible_counts(session: Session, scope: Scope) -> dict[int, int]:
 
 
 def round_bids(session: Session, scope: Scope, round_row: RoundRow) -> list[BidRow]:
-    """A round's bids that the scope may see, each with its years, partners, answers and stated
-    totals loaded with it (four queries for the round, not four a bid)."""
+    """A round's bids that the scope may see, each with its years, partners, answers, stated
+    totals and lines loaded with it (a query a part for the round, not a query a part a bid)."""
     query = visible(session, scope).where(BidRow.round_id == round_row.id).order_by(BidRow.reference)
     return list(session.exec(query.options(*(selectinload(r) for r in BID_PARTS))).all())
 
 
-BID_PARTS = (BidRow.years, BidRow.partners, BidRow.answers, BidRow.stated_totals)
+BID_PARTS = (
+    BidRow.years,
+    BidRow.partners,
+    BidRow.answers,
+    BidRow.stated_totals,
+    BidRow.benefit_lines,
+    BidRow.cost_lines,
+    BidRow.outcome_lines,
+)
 
 
 def editable(row: BidRow) -> bool:

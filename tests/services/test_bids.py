@@ -6,6 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import event
 from sqlmodel import Session, select
 
 from bidtool import db
@@ -700,3 +701,21 @@ def test_one_partner_and_one_year_are_named_in_the_singular(session, round_row):
 
     hints = {t.key: t.hint for t in tasks(self_check(get_bid(session, EVERYONE, ROUND, "HAND-01")))}
     assert (hints["partners"], hints["finance"]) == ("1 organisation", "1 financial year")
+
+
+def test_a_rounds_bids_are_read_whole_in_as_many_queries_however_many_bids(demo):
+    statements = []
+
+    def executed(*args):
+        statements.append(args[2])
+
+    with Session(db.engine()) as fresh:  # nothing of the round already in hand
+        round_row = get_round(fresh, "tca-2013")
+        event.listen(db.engine(), "before_cursor_execute", executed)
+        try:
+            read = [to_core(row) for row in round_bids(fresh, EVERYONE, round_row)]
+        finally:
+            event.remove(db.engine(), "before_cursor_execute", executed)
+    assert len(read) == 18
+    # The bids, then each of their parts (years, partners, answers, totals, three kinds of line).
+    assert len(statements) <= 8
