@@ -157,8 +157,9 @@ def _criterion_scores(scheme: Scheme, data: _Round, drawn: np.ndarray) -> np.nda
     A criterion that none of the drawn assessors scored keeps the ranking's score; a moderated one
     keeps its moderation.
     """
-    total = np.einsum("dba,bac->dbc", drawn, data.scores)
-    weight = np.einsum("dba,bac->dbc", drawn, data.given.astype(float))
+    # optimize: as a batched matrix product (BLAS), several times faster than einsum's own loops.
+    total = np.einsum("dba,bac->dbc", drawn, data.scores, optimize=True)
+    weight = np.einsum("dba,bac->dbc", drawn, data.given.astype(float), optimize=True)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.where(weight > 0, total / weight, data.mean[None])
     mean = np.clip(mean, scheme.scale.min, scheme.scale.max)
@@ -171,7 +172,7 @@ def _ranked(
     """Each draw's order of the bids (draws, bids) and each bid's status in it (0 passes, 1 fails a
     gate, 2 incomplete), as the ranking orders them."""
     span = scheme.scale.max - scheme.scale.min
-    weighted = 100 * np.einsum("dc,dbc->db", weights, (criterion - scheme.scale.min) / span)
+    weighted = 100 * np.einsum("dc,dbc->db", weights, (criterion - scheme.scale.min) / span, optimize=True)
     weighted = np.round(weighted, TIE_PLACES)
     below = np.zeros(weighted.shape, dtype=bool)
     for i, c in enumerate(scheme.criteria):
