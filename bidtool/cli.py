@@ -345,7 +345,7 @@ def sheet_command(round_ref: str, bid_ref: str, output: Path) -> None:
 def pack_command(round_ref: str, output: Path, jobs: int) -> None:
     """Print a round's panel pack: the ranked summary, the funding line, every bid's sheet in rank order."""
     found = sheets.round_pack(db.session(), EVERYONE, round_ref)
-    parts = len(found.sheets) + 1
+    parts = len(found.sheets) + len(printing.SUMMARY_PARTS)
     with click.progressbar(length=parts, label="Printing sheets", file=sys.stderr) as bar:
         printed = packs.print_in_processes(found, jobs, bar.update)
     click.echo(

@@ -150,11 +150,19 @@ def print_ahead(session: Session, round_id: int | None) -> None:
 
 
 def _parts(pack: sheets.Pack) -> dict[str, Callable[[], bytes]]:
-    """The parts a pack is bound from besides its front, by key, each with how to print it."""
+    """The parts a pack is bound from besides its front, by key, each with how to print it: the
+    summary's parts, then the sheets in rank order."""
     return {
-        sheets.pack_key(pack): partial(printing.summary_part, pack),
+        **{
+            sheets.summary_key(pack, part): partial(printing.summary_part, pack, part)
+            for part in printing.SUMMARY_PARTS
+        },
         **{sheets.sheet_key(s): partial(printing.sheet_part, s) for s in pack.sheets},
     }
+
+
+def _sheet_keys(parts: dict[str, Callable[[], bytes]]) -> list[str]:
+    return list(parts)[len(printing.SUMMARY_PARTS) :]
 
 
 def _kept(key: str) -> Path:
@@ -218,11 +226,12 @@ def pack_pdf(
     """The panel pack bound from the kept parts, printing first whatever part is not kept (or is
     being printed elsewhere: then it waits for it)."""
     parts = parts or _parts(pack)
-    summary_key = next(iter(parts))
-    _print_parts(parts, lambda kept: progress("sheets", len(kept - {summary_key})))
+    sheet_keys = _sheet_keys(parts)
+    _print_parts(parts, lambda kept: progress("sheets", len(kept & set(sheet_keys))))
     progress("binding", len(pack.sheets))
-    summary, *kept = (_read(key) for key in parts)
-    return printing.bound_pack(pack, generated, summary, kept)
+    read = [_read(key) for key in parts]
+    summary = len(read) - len(sheet_keys)
+    return printing.bound_pack(pack, generated, read[:summary], read[summary:])
 
 
 def print_in_processes(pack: sheets.Pack, jobs: int, progress: Callable[[int], None]) -> int:
@@ -317,7 +326,8 @@ def _print(who: Scope, round_ref: str, job: str) -> None:
         try:
             pack = sheets.round_pack(db.session(), who, round_ref)
             parts = _parts(pack)
-            job_state |= {"sheets": len(pack.sheets), "printed": next(iter(parts))[:16]}
+            printed = sheets.pack_key(pack, _sheet_keys(parts))[:16]
+            job_state |= {"sheets": len(pack.sheets), "printed": printed}
             if sum(not _kept(key).is_file() for key in parts) > 1:  # another worker prints beside this one
                 ask_for_sheets(rounds.get_round(db.session(), round_ref).id)
             data = pack_pdf(pack, utcnow(), progress, parts)

@@ -116,13 +116,17 @@ def self_check_pdf(check: SelfCheck, generated: datetime) -> bytes:
 # The line at the top right of every page of a pack, as the running header of a sheet words it.
 GENERATED = "Generated {{ generated | uk_time }} (UK time)"
 
-# The parts of a pack printed when it is bound: the cover and contents, and the ranked summary.
-FRONT, SUMMARY = "front", "summary"
+# The parts of a pack: the cover and contents, printed when it is bound, and the summary's parts,
+# kept with the sheets: the ranked summary and the panel's decisions beside it (two parts, so that
+# two cores print them at once).
+FRONT, SUMMARY, DECISIONS = "front", "summary", "decisions"
+SUMMARY_PARTS = (SUMMARY, DECISIONS)
 
 
-def summary_part(pack: Pack) -> bytes:
-    """The ranked summary with its chart, as a part of the pack (kept under the pack's key)."""
-    return render(_pack_html(pack, frozenset({SUMMARY})))
+def summary_part(pack: Pack, part: str) -> bytes:
+    """A part of the pack's summary (the ranked summary with its chart, or the decisions), kept
+    under its key."""
+    return render(_pack_html(pack, frozenset({part})))
 
 
 def _pack_html(
@@ -143,15 +147,16 @@ def _pack_html(
     )
 
 
-def bound_pack(pack: Pack, generated: datetime, summary: bytes, sheets: list[bytes]) -> bytes:
+def bound_pack(pack: Pack, generated: datetime, summary: list[bytes], sheets: list[bytes]) -> bytes:
     """The panel pack bound from its printed parts: the cover and contents printed now, with the
-    page each part starts on, then the summary and the sheets in rank order, one tagged document."""
+    page each part starts on, then the summary's parts and the sheets in rank order, one tagged
+    document."""
     ranks = {r.bid.reference: r.rank for r in pack.ranking.rows}
     top_line = render_template_string(GENERATED, generated=generated)
     return binding.bind(
         partial(_front, pack, generated),
         [
-            binding.Part(summary),
+            *(binding.Part(part) for part in summary),
             *(
                 binding.Part(data, f"{ranks[s.bid.reference]}. {s.bid.reference}: {s.bid.title}")
                 for s, data in zip(pack.sheets, sheets, strict=True)
@@ -170,7 +175,7 @@ def _front(pack: Pack, generated: datetime, lengths: list[int]) -> bytes:
     front_pages = _front_pages.get(remembered, 2)
     for _ in range(3):
         starts = accumulate(lengths[:-1], initial=front_pages + 1)
-        pages = dict(zip(["summary", *(s.bid.reference for s in pack.sheets)], starts, strict=True))
+        pages = dict(zip([*SUMMARY_PARTS, *(s.bid.reference for s in pack.sheets)], starts, strict=True))
         front = render(_pack_html(pack, frozenset({FRONT}), generated, pages))
         if _pages(front) == front_pages:
             _front_pages[remembered] = front_pages

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, fields, is_dataclass, replace
 from datetime import datetime
 from fractions import Fraction
@@ -220,10 +221,18 @@ def sheet_key(sheet: Sheet) -> str:
     return _digest(sheet)
 
 
-def pack_key(pack: Pack) -> str:
-    """A digest of everything a pack prints as its reader sees it: the ranking, the round, which
-    sheets and each sheet's key, and the code version."""
-    return _digest(replace(pack, sheets=tuple(sheet_key(s) for s in pack.sheets)))
+def summary_key(pack: Pack, part: str) -> str:
+    """A digest of everything a part of the pack's summary prints: the pack but its sheets (the
+    ranking, the decisions, the round and its scheme) and the code version. A sheet's change that
+    moves nothing in the ranking leaves it as it is."""
+    return _digest([part, replace(pack, sheets=())])
+
+
+def pack_key(pack: Pack, sheet_keys: Sequence[str] | None = None) -> str:
+    """A digest of everything a pack prints as its reader sees it: the pack but its sheets, each of
+    its sheets' keys in order (`sheet_keys`, when they are worked out already) and the code version."""
+    keys = [sheet_key(s) for s in pack.sheets] if sheet_keys is None else list(sheet_keys)
+    return _digest([replace(pack, sheets=()), *keys])
 
 
 def _digest(data) -> str:

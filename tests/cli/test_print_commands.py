@@ -27,9 +27,9 @@ def test_the_demo_pack_ranks_as_bidtool_rank_and_shows_the_appraised_npv_and_bcr
     ranked = [b["reference"] for b in json.loads(run("rank", "--round", "tca-2013", "--json").stdout)["bids"]]
 
     summary_page = dict(bookmarks(data))["Ranked summary"]
-    summary = " ".join(pages[summary_page - 1 : bookmarks(data)[3][1] - 1])
+    summary = " ".join(pages[summary_page - 1 : bookmarks(data)[4][1] - 1])
     assert sorted(ranked, key=summary.index) == ranked  # the summary lists the bids in rank order
-    sheets = bookmarks(data)[3:]
+    sheets = bookmarks(data)[4:]  # after the cover, the contents and the summary's two parts
     assert [title.split(" ")[1].rstrip(":") for title, _ in sheets] == ranked
 
     scheme = SCHEMES / "tca.yaml"
@@ -56,17 +56,17 @@ def test_the_demo_pack_ranks_as_bidtool_rank_and_shows_the_appraised_npv_and_bcr
 def test_a_pack_is_tagged_and_a_second_prints_only_what_changed(run, scored, prints, tmp_path):
     first = run("pack", "--round", "tca-2013", "--jobs", "2", "-o", tmp_path / "pack.pdf")
     assert first.exit_code == 0, first.stderr
-    assert "Printed 19 of 19 parts of the pack" in first.stderr
+    assert "Printed 20 of 20 parts of the pack" in first.stderr
     data = (tmp_path / "pack.pdf").read_bytes()
     assert is_tagged_pdf_ua(data) and structure_problems(data) == []
     assert reader(data).metadata.title == "Panel pack: Transformation Challenge Award 2013/14"
-    assert len(bookmarks(data)) == 3 + 18
+    assert len(bookmarks(data)) == 4 + 18
     assert "Moderated by lead@assessors.example.gov.uk 1 Moderated: both agree" in " ".join(page_texts(data))
     kept = {path.name: path.stat().st_ino for path in (prints / "parts").iterdir()}
-    assert len(kept) == 19
+    assert len(kept) == 20
 
     again = run("pack", "--round", "tca-2013", "-o", tmp_path / "again.pdf")
-    assert "Printed 0 of 19 parts of the pack" in again.stderr
+    assert "Printed 0 of 20 parts of the pack" in again.stderr
     assert {path.name: path.stat().st_ino for path in (prints / "parts").iterdir()} == kept  # none rewritten
 
     def undated(pdf: bytes) -> list[str]:  # every page says when its pack was bound

@@ -196,7 +196,7 @@ def test_the_packs_summary_shows_the_decisions_the_page_shows(app, scored, sessi
     _, found = round_decisions(session, ROUND)
     with app.test_request_context():
         pack = round_pack(session, EVERYONE, ROUND)
-        html = " ".join(printing._pack_html(pack, frozenset({printing.SUMMARY})).split())
+        html = " ".join(printing._pack_html(pack, frozenset(printing.SUMMARY_PARTS)).split())
     assert pack.decisions.ranking == found.ranking
     for row in found.ranking.rows:
         reference = row.bid.reference

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import select
 
-from bidtool import packs
+from bidtool import packs, printing
 from bidtool.models import (
     BidRow,
     BidYearRow,
@@ -211,7 +211,7 @@ def _kept(app) -> set[str]:
 def test_a_stale_sheet_is_never_bound_and_only_what_changed_is_printed_again(scored, session, app):
     first = text(_pack(app, session))
     kept = _kept(app)
-    assert len(kept) == 19  # every bid's sheet and the summary
+    assert len(kept) == 20  # every bid's sheet and the summary's two parts
     score = _score(session)
     old = score.justification
     score.justification = "Rewritten after the panel met."
@@ -220,8 +220,8 @@ def test_a_stale_sheet_is_never_bound_and_only_what_changed_is_printed_again(sco
     assert "Rewritten after the panel met." in again and "Rewritten after the panel met." not in first
     assert old.split()[0] in first
     now = _kept(app)
-    assert kept < now and len(now - kept) == 2  # the changed sheet and the summary, nothing else
-    assert sheets.sheet_key(sheets.bid_sheet(session, EVERYONE, ROUND, BID)) + ".pdf" in now - kept
+    # The changed sheet and nothing else: a justification moves nothing in the summary.
+    assert now - kept == {sheets.sheet_key(sheets.bid_sheet(session, EVERYONE, ROUND, BID)) + ".pdf"}
 
 
 def test_a_commit_that_changes_a_sheet_prints_it_ahead_and_one_that_prints_nothing_does_not(
@@ -238,7 +238,8 @@ def test_a_commit_that_changes_a_sheet_prints_it_ahead_and_one_that_prints_nothi
     score.score = 4 if score.score != 4 else 3
     session.commit()
     new = _kept(app) - kept
-    assert new == {
+    pack = sheets.round_pack(session, EVERYONE, ROUND)
+    assert new == {  # a score moves the ranking: the sheet and both parts of the summary
         sheets.sheet_key(sheets.bid_sheet(session, EVERYONE, ROUND, BID)) + ".pdf",
-        sheets.pack_key(sheets.round_pack(session, EVERYONE, ROUND)) + ".pdf",
+        *(sheets.summary_key(pack, part) + ".pdf" for part in printing.SUMMARY_PARTS),
     }

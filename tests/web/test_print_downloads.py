@@ -121,19 +121,22 @@ def test_the_panel_pack_is_one_tagged_document_with_every_sheet_in_rank_order_an
     assert pdf.metadata.title == "Panel pack: Transformation Challenge Award 2013/14"
     assert pdf.trailer["/Root"]["/Lang"] == "en-GB"
     marks = bookmarks(data)
-    assert [title for title, _ in marks[:3]] == [
+    decisions = "How sure the ranking is, the best portfolio and agreement"
+    assert [title for title, _ in marks[:4]] == [
         "Panel pack: Transformation Challenge Award 2013/14",
         "Contents",
         "Ranked summary",
+        decisions,
     ]
     ranked = rank_round(session, ROUND).rows
-    assert [title for title, _ in marks[3:]] == [
+    assert [title for title, _ in marks[4:]] == [
         f"{r.rank}. {r.bid.reference}: {r.bid.title}" for r in ranked
     ]
     pages = page_texts(data)
     contents = squeezed(pages[1])
     assert f"Rankedsummary{dict(marks)['Ranked summary']}" in contents
-    sheets = [*marks[3:], ("end", len(pages) + 1)]
+    assert squeezed(f"{decisions}{dict(marks)[decisions]}") in contents
+    sheets = [*marks[4:], ("end", len(pages) + 1)]
     for (title, page), (_, next_page) in itertools.pairwise(sheets):
         rank, heading = title.split(". ", 1)
         # The bookmark and the contents give the page where the sheet's heading is, and its
