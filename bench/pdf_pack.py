@@ -176,8 +176,9 @@ def main() -> None:
 
             def pack(jobs: int = cores) -> bytes:  # as `bidtool pack` prints it, on every core
                 gathered = round_pack(session, EVERYONE, round_ref)
-                packs.print_in_processes(gathered, jobs, lambda done: None)
-                return packs.pack_pdf(gathered, datetime.now(UTC))
+                parts = packs.parts_of(gathered)
+                packs.print_in_processes(parts, jobs, lambda done: None)
+                return packs.pack_pdf(gathered, datetime.now(UTC), parts=parts)
 
             def forget() -> None:
                 for part in packs.parts_folder().iterdir():

@@ -345,14 +345,15 @@ def sheet_command(round_ref: str, bid_ref: str, output: Path) -> None:
 def pack_command(round_ref: str, output: Path, jobs: int) -> None:
     """Print a round's panel pack: the ranked summary, the funding line, every bid's sheet in rank order."""
     found = sheets.round_pack(db.session(), EVERYONE, round_ref)
-    parts = len(found.sheets) + len(printing.SUMMARY_PARTS)
-    with click.progressbar(length=parts, label="Printing sheets", file=sys.stderr) as bar:
-        printed = packs.print_in_processes(found, jobs, bar.update)
+    parts = packs.parts_of(found)
+    with click.progressbar(length=len(parts), label="Printing sheets", file=sys.stderr) as bar:
+        printed = packs.print_in_processes(parts, jobs, bar.update)
     click.echo(
-        f"Printed {printed} of {parts} parts of the pack (its sheets and summary); {parts - printed} kept.",
+        f"Printed {printed} of {len(parts)} parts of the pack (its sheets and summary);"
+        f" {len(parts) - printed} kept.",
         err=True,
     )
-    _emit(packs.pack_pdf(found, utcnow()), output)
+    _emit(packs.pack_pdf(found, utcnow(), parts=parts), output)
 
 
 def _rank_round(

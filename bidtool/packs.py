@@ -143,13 +143,13 @@ def print_ahead(session: Session, round_id: int | None) -> None:
     )
     for round_ref in session.scalars(query):
         pack = sheets.round_pack(session, EVERYONE, round_ref)
-        _print_parts(_parts(pack), lambda kept: None)
+        _print_parts(parts_of(pack), lambda kept: None)
 
 
 # Printed parts, kept by key.
 
 
-def _parts(pack: sheets.Pack) -> dict[str, Callable[[], bytes]]:
+def parts_of(pack: sheets.Pack) -> dict[str, Callable[[], bytes]]:
     """The parts a pack is bound from besides its front, by key, each with how to print it: the
     summary's parts, then the sheets in rank order."""
     return {
@@ -225,7 +225,7 @@ def pack_pdf(
 ) -> bytes:
     """The panel pack bound from the kept parts, printing first whatever part is not kept (or is
     being printed elsewhere: then it waits for it)."""
-    parts = parts or _parts(pack)
+    parts = parts or parts_of(pack)
     sheet_keys = _sheet_keys(parts)
     _print_parts(parts, lambda kept: progress("sheets", len(kept & set(sheet_keys))))
     progress("binding", len(pack.sheets))
@@ -234,16 +234,18 @@ def pack_pdf(
     return printing.bound_pack(pack, generated, read[:summary], read[summary:])
 
 
-def print_in_processes(pack: sheets.Pack, jobs: int, progress: Callable[[int], None]) -> int:
-    """Print the pack's missing parts on `jobs` processes and keep them (`progress` is told of
-    each); how many were printed.
+def print_in_processes(
+    parts: dict[str, Callable[[], bytes]], jobs: int, progress: Callable[[int], None]
+) -> int:
+    """Print a pack's missing parts (of `parts_of`) on `jobs` processes and keep them (`progress`
+    is told of each); how many were printed.
 
     The processes are forked: they start with the templates, fonts and libraries already loaded.
     Used from the command line only, never inside a threaded web server or a queue's worker.
     """
     global _app
     _app = current_app._get_current_object()
-    missing = {key: make for key, make in _parts(pack).items() if not _kept(key).is_file()}
+    missing = {key: make for key, make in parts.items() if not _kept(key).is_file()}
     where = parts_folder()
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
         for key, data in zip(missing, pool.map(_in_app, missing.values()), strict=True):
@@ -325,7 +327,7 @@ def _print(who: Scope, round_ref: str, job: str) -> None:
 
         try:
             pack = sheets.round_pack(db.session(), who, round_ref)
-            parts = _parts(pack)
+            parts = parts_of(pack)
             printed = sheets.pack_key(pack, _sheet_keys(parts))[:16]
             job_state |= {"sheets": len(pack.sheets), "printed": printed}
             if sum(not _kept(key).is_file() for key in parts) > 1:  # another worker prints beside this one
