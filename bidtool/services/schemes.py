@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
 from pathlib import Path
 
 from sqlmodel import Session, select
@@ -13,7 +15,14 @@ from bidtool.services import NotFound
 
 
 def to_core(row: SchemeRow) -> Scheme:
-    return parse_scheme(row.document)
+    """The core's scheme of a stored one, parsed once per process for each document (a round's
+    pages and prints ask for it once a bid)."""
+    return _parsed(json.dumps(row.document))
+
+
+@lru_cache(maxsize=64)
+def _parsed(document: str) -> Scheme:
+    return parse_scheme(json.loads(document))
 
 
 def add_scheme_files(session: Session, folder: Path) -> list[str]:
