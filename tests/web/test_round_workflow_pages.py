@@ -52,7 +52,7 @@ def test_the_ranking_says_how_many_bids_are_drafts_and_shows_none_of_them(
 
 def test_the_panel_pack_has_no_sheet_for_a_draft_and_says_how_many_there_are(scored, demo_draft, sign_in):
     _, data = printed_pack(sign_in("lead"))
-    assert len(bookmarks(data)) == 3 + 18
+    assert len(bookmarks(data)) == 4 + 18  # the cover, contents, the summary's two parts, the sheets
     pages = page_texts(data)
     assert "1 bid not yet submitted" in pages[0]
     assert not any("SWI-50" in page for page in pages)
