@@ -69,4 +69,6 @@ def _took_stale(huey: Huey, key: str, stale_after: float) -> bool:
 def run_worker(app: Flask, workers: int) -> None:
     """Run the tasks of the queue in `workers` processes until stopped (Ctrl-C or SIGTERM)."""
     logging.basicConfig(level=logging.INFO, format="[%(asctime)s] %(levelname)s %(name)s: %(message)s")
+    # WeasyPrint tells each step of every page at INFO: the tasks' own lines are what an operator reads.
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)
     queue(app).create_consumer(workers=workers, worker_type="process").run()
