@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import mimetypes
+import threading
 from datetime import datetime
 from functools import cache, partial
 from itertools import accumulate
@@ -13,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 import pikepdf
 from flask import render_template, render_template_string
 from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from bidtool import binding, charts
@@ -62,11 +64,23 @@ def _stylesheet() -> CSS:
     return CSS(filename=str(PRINT_CSS), url_fetcher=StaticOnly())
 
 
+# Each thread's fonts, found once: a new configuration loads fontconfig's list of fonts again and
+# starts Pango's measures afresh for every document (Pango's font map is not shared across threads).
+_fonts = threading.local()
+
+
+def _font_config() -> FontConfiguration:
+    """This thread's font configuration, made on its first print."""
+    if not hasattr(_fonts, "config"):
+        _fonts.config = FontConfiguration()
+    return _fonts.config
+
+
 def render(html: str) -> bytes:
     """Print an HTML document as tagged PDF/UA-1 (its <title> and lang become the PDF's)."""
     document = HTML(string=html, base_url=STATIC.as_uri() + "/", url_fetcher=StaticOnly())
     return binding.margins_as_artifacts(
-        document.write_pdf(stylesheets=[_stylesheet()], pdf_variant=PDF_VARIANT)
+        document.write_pdf(stylesheets=[_stylesheet()], pdf_variant=PDF_VARIANT, font_config=_font_config())
     )
 
 
