@@ -778,13 +778,15 @@ def import_scores(session: Session, actor_id: int | None, round_ref: str, lines)
 
 
 def round_scores(session: Session, round_row: RoundRow, bids: Sequence[BidRow] | None = None) -> list[Score]:
-    """Every submitted score of the round's assessed bids (or of these bids), as the core knows scores."""
+    """Every submitted score of the round's assessed bids (or of these bids), as the core knows scores,
+    in one order (bid, criterion, assessed before moderated, assessor) whatever the database wrote last."""
     chosen = assessable_bids(session, round_row) if bids is None else bids
     query = (
         select(ScoreRow, BidRow.reference, UserRow.email)
         .join(BidRow, BidRow.id == ScoreRow.bid_id)
         .join(UserRow, UserRow.id == ScoreRow.assessor_id)
         .where(ScoreRow.bid_id.in_([b.id for b in chosen]), ScoreRow.submitted)
+        .order_by(BidRow.reference, ScoreRow.criterion, ScoreRow.moderated, UserRow.email)
     )
     return [
         Score(ref, s.criterion, email, s.score, s.justification, s.moderated)

@@ -5,7 +5,7 @@ from sqlmodel import select
 
 from bidtool.core.access import Role
 from bidtool.core.errors import InvalidInput
-from bidtool.models import AssignmentRow, BidRow, ConflictRow
+from bidtool.models import AssignmentRow, BidRow, ConflictRow, ScoreRow
 from bidtool.services import EVERYONE, NotFound, Refused, Scope
 from bidtool.services.accounts import NewUser, create_user
 from bidtool.services.assessment import (
@@ -191,3 +191,18 @@ def test_opening_a_bid_you_declared_an_interest_in_says_so(session, demo, people
         get_bid(session, Scope(assessor_id=assessor), ROUND, BID)
     with pytest.raises(NotFound, match="There is no bid 'BNS-02'"):  # not assigned, no interest
         get_bid(session, Scope(assessor_id=assessor), ROUND, "BNS-02")
+
+
+def test_a_rounds_scores_come_in_one_order_whatever_the_database_last_wrote(session, scored):
+    """PostgreSQL returns a row it has just updated last unless asked for an order: the scores
+    (and so the Monte Carlo's draws and the printed sheets' keys) must not move when one is edited."""
+    round_row = get_round(session, ROUND)
+    before = round_scores(session, round_row)
+    first = session.exec(select(ScoreRow).order_by(ScoreRow.id)).first()
+    first.justification = "Rewritten after the panel met."
+    session.commit()
+    after = round_scores(session, round_row)
+    assert [(s.bid, s.criterion, s.assessor, s.moderated) for s in after] == [
+        (s.bid, s.criterion, s.assessor, s.moderated) for s in before
+    ]
+    assert before == sorted(before, key=lambda s: (s.bid, s.criterion, s.moderated, s.assessor))
